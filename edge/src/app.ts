@@ -1,0 +1,82 @@
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { Scalar } from '@scalar/hono-api-reference';
+import { PROTOCOL_VERSION } from '@berth/protocol';
+import type { AppDeps } from './deps.ts';
+import { createAuth, OIDC_PROVIDER_ID } from './auth/auth.ts';
+import { AppError } from './errors.ts';
+import { newApp, type App } from './routes/openapi.ts';
+import { requestId } from './middleware/request-id.ts';
+import { clientIp } from './middleware/client-ip.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { authorize } from './middleware/authorize.ts';
+import { errorHandler, notFoundHandler, requireJsonBody } from './middleware/error-handler.ts';
+import { authRoutes } from './routes/auth.ts';
+import { registerSystemRoutes } from './routes/system.ts';
+import { registerSetupRoutes } from './routes/setup.ts';
+import { registerMeRoutes } from './routes/me.ts';
+import { registerTenantRoutes } from './routes/tenants.ts';
+import { registerMemberRoutes } from './routes/members.ts';
+import { registerInvitationRoutes } from './routes/invitations.ts';
+import { registerJoinRequestRoutes } from './routes/join-requests.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
+import { registerAdminUserRoutes } from './routes/admin-users.ts';
+
+export type { AppDeps } from './deps.ts';
+
+/**
+ * Builds the Berth API. The same function serves Node (node.ts) and Workers (worker.ts):
+ * everything runtime-specific arrives through `deps`.
+ */
+export function createApp(deps: AppDeps): App {
+  const { config } = deps;
+  const oidc =
+    config.BERTH_OIDC_ISSUER && config.BERTH_OIDC_CLIENT_ID && config.BERTH_OIDC_CLIENT_SECRET
+      ? { issuer: config.BERTH_OIDC_ISSUER, clientId: config.BERTH_OIDC_CLIENT_ID, clientSecret: config.BERTH_OIDC_CLIENT_SECRET, name: config.BERTH_OIDC_NAME }
+      : undefined;
+  const trustedOrigins = (config.BERTH_TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const auth = createAuth({ db: deps.db, secret: config.BERTH_SECRET_KEY, baseUrl: deps.baseUrl, trustedOrigins, passwords: deps.passwords, logger: deps.logger, oidc });
+  const services = { db: deps.db, clock: deps.clock, logger: deps.logger, passwords: deps.passwords };
+
+  const app = newApp();
+  app.use('*', requestId());
+  app.use('*', clientIp(deps.clientIp));
+  app.use('*', accessLog(deps.logger));
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.BERTH_MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${config.BERTH_MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', requireJsonBody());
+  app.use('*', authenticate({ db: deps.db, auth, clock: deps.clock }));
+  app.use('*', authorize(services));
+
+  registerSystemRoutes(app, deps);
+  authRoutes(app, auth, services);
+  registerSetupRoutes(app, { ...services, setupToken: deps.setupToken });
+  registerMeRoutes(app, { db: deps.db, oidc: oidc ? { providerId: OIDC_PROVIDER_ID, name: oidc.name } : null });
+  registerTenantRoutes(app, services);
+  registerMemberRoutes(app, services);
+  registerInvitationRoutes(app, services);
+  registerJoinRequestRoutes(app, services);
+  registerTokenRoutes(app, services);
+  registerAuditRoutes(app, services);
+  registerAdminUserRoutes(app, services);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Berth API', version: `${PROTOCOL_VERSION}.0.0`, description: 'Multi-tenant control plane for agent services on Docker Swarm.' },
+  });
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Berth API' }));
+
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,132 @@
+import { betterAuth } from 'better-auth';
+import { APIError } from 'better-auth/api';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { twoFactor, genericOAuth } from 'better-auth/plugins';
+import { eq } from 'drizzle-orm';
+import { schema, type Db } from '@berth/db';
+import type { PasswordHasher } from './password-hasher.ts';
+import type { Logger } from '../logger.ts';
+
+export const OIDC_PROVIDER_ID = 'oidc';
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
+
+export interface AuthOptions {
+  db: Db;
+  secret: string;
+  baseUrl: string;
+  trustedOrigins: string[];
+  passwords: PasswordHasher;
+  logger: Logger;
+  oidc?: OidcSettings | undefined;
+}
+
+/**
+ * better-auth, configured for Berth: email + password (scrypt per OWASP, no enumeration on
+ * sign-up or sign-in), TOTP two-factor, optional generic OIDC, sessions in HttpOnly cookies,
+ * and deactivated accounts refused a session.
+ */
+export function createAuth(opts: AuthOptions) {
+  const isDeactivated = async (userId: string) => {
+    const row = await opts.db
+      .select({ deactivatedAt: schema.user.deactivatedAt })
+      .from(schema.user)
+      .where(eq(schema.user.id, userId))
+      .get();
+    return row?.deactivatedAt != null;
+  };
+
+  return betterAuth({
+    appName: 'Berth',
+    baseURL: opts.baseUrl,
+    basePath: '/api/auth',
+    secret: opts.secret,
+    trustedOrigins: opts.trustedOrigins,
+    database: drizzleAdapter(opts.db, {
+      provider: 'sqlite',
+      schema: {
+        user: schema.user,
+        session: schema.session,
+        account: schema.account,
+        verification: schema.verification,
+        twoFactor: schema.twoFactor,
+        rateLimit: schema.rateLimit,
+      },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      // Off, so that signing up with a taken email answers exactly like a new one.
+      autoSignIn: false,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      password: {
+        hash: (password) => opts.passwords.hash(password),
+        verify: ({ hash, password }) => opts.passwords.verify(hash, password),
+      },
+    },
+    user: {
+      additionalFields: {
+        platformRole: { type: 'string', required: false, defaultValue: 'user', input: false },
+        deactivatedAt: { type: 'date', required: false, input: false },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      window: 60,
+      max: 300,
+      customRules: { '/sign-in/email': { window: 60, max: 30 }, '/sign-up/email': { window: 60, max: 30 } },
+    },
+    advanced: {
+      cookiePrefix: 'berth',
+      useSecureCookies: opts.baseUrl.startsWith('https://'),
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    logger: {
+      level: 'warn',
+      log: (level, message) => {
+        // better-auth messages can name an email address; keep them out of info logs.
+        if (level === 'error') opts.logger.error('auth library error', { detail: message.slice(0, 200) });
+      },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => {
+            if (await isDeactivated(session.userId)) {
+              throw new APIError('FORBIDDEN', { message: 'this account is deactivated', code: 'ACCOUNT_DEACTIVATED' });
+            }
+            return { data: session };
+          },
+        },
+      },
+    },
+    plugins: [
+      twoFactor({ issuer: 'Berth' }),
+      ...(opts.oidc
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: OIDC_PROVIDER_ID,
+                  discoveryUrl: `${opts.oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+                  clientId: opts.oidc.clientId,
+                  clientSecret: opts.oidc.clientSecret,
+                  scopes: ['openid', 'email', 'profile'],
+                  pkce: true,
+                },
+              ],
+            }),
+          ]
+        : []),
+    ],
+  });
+}
+
+export type BerthAuth = ReturnType<typeof createAuth>;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * Every setting the edge reads, in one place. Nothing else touches process.env or c.env:
+ * entries hand the raw environment to `loadConfig` and pass the result down.
+ */
+export const ConfigSchema = z.object({
+  /** TCP port of the Node server. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** `file:…` (embedded libSQL, default) or `libsql://…` / `https://…` (remote libSQL). */
+  BERTH_DATABASE_URL: z
+    .string()
+    .default('file:.berth/berth.db')
+    .refine((u) => /^(file:|libsql:\/\/|https:\/\/|http:\/\/127\.0\.0\.1|http:\/\/localhost)/.test(u), 'use file:, libsql:// or https://'),
+  /** Auth token for a remote libSQL database. */
+  BERTH_DATABASE_AUTH_TOKEN: optionalString,
+  /** One-time first-boot token; when absent on an empty database one is generated and printed. */
+  BERTH_SETUP_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'at least 16 characters'),
+  /** Key for sessions and at-rest encryption (≥ 32 chars). Generated under .berth/ in embedded mode. */
+  BERTH_SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, 'at least 32 characters'),
+  /** Public origin of the API, used for cookies and OAuth redirects. */
+  BERTH_BASE_URL: optionalString.pipe(z.url().optional()),
+  /** Extra browser origins allowed to call the API with cookies (comma-separated). */
+  BERTH_TRUSTED_ORIGINS: optionalString,
+  /** Generic OIDC sign-in: issuer URL (discovery at /.well-known/openid-configuration). */
+  BERTH_OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+  BERTH_OIDC_CLIENT_ID: optionalString,
+  BERTH_OIDC_CLIENT_SECRET: optionalString,
+  /** Label of the SSO button. */
+  BERTH_OIDC_NAME: z.string().default('Single sign-on'),
+  /** Largest accepted request body, in bytes. */
+  BERTH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** debug | info | warn | error */
+  BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { BERTH_SECRET_KEY: string };
+export type RawEnv = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment. `secretKey` is supplied by the entry when the env has none
+ * (the Node entry keeps a generated one under .berth/).
+ */
+export function loadConfig(env: RawEnv, fallback: { secretKey?: string } = {}): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const secret = parsed.data.BERTH_SECRET_KEY ?? fallback.secretKey;
+  if (!secret) throw new ConfigError('invalid configuration: BERTH_SECRET_KEY is required');
+  const oidc = [parsed.data.BERTH_OIDC_ISSUER, parsed.data.BERTH_OIDC_CLIENT_ID, parsed.data.BERTH_OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new ConfigError('invalid configuration: BERTH_OIDC_ISSUER, BERTH_OIDC_CLIENT_ID and BERTH_OIDC_CLIENT_SECRET go together');
+  }
+  return { ...parsed.data, BERTH_SECRET_KEY: secret };
+}

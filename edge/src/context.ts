@@ -1,0 +1,40 @@
+import type { Role } from '@berth/protocol';
+import type { RouteRule } from './permissions.ts';
+
+/** Who is calling. Tokens act inside exactly one tenant with exactly one role. */
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; userId: string; email: string; name: string; platformRole: 'admin' | 'user'; sessionId: string }
+  | { kind: 'token'; tokenId: string; tenantId: string; role: Role };
+
+/** The tenant a tenant-scoped request acts on, resolved from `:tenant` (id or slug). */
+export interface TenantScope {
+  tenantId: string;
+  slug: string;
+  status: 'active' | 'deleting';
+  /** The caller's role; null when the caller acts by platform role or as a visitor. */
+  role: Role | null;
+}
+
+/** Facts about the request that audit rows and logs need. */
+export interface RequestFacts {
+  requestId: string;
+  ip: string | null;
+  actor: Actor;
+}
+
+export type AppVariables = {
+  requestId: string;
+  ip: string | null;
+  actor: Actor;
+  rule: RouteRule;
+  scope: TenantScope | undefined;
+};
+
+export type AppEnv = { Variables: AppVariables };
+
+export function actorId(actor: Actor): string | null {
+  if (actor.kind === 'user') return actor.userId;
+  if (actor.kind === 'token') return actor.tokenId;
+  return null;
+}
