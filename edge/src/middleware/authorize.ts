@@ -9,6 +9,20 @@ import { recordOutcome, type AuditDeps } from '../audit/record.ts';
 import { PLATFORM_CHAIN } from '../audit/store.ts';
 import { requestFacts } from '../routes/request-facts.ts';
 
+/**
+ * A path parameter of the matched handler route. Middleware runs before the handler, when
+ * c.req.param() still answers for the middleware's own pattern, so read it from the path.
+ */
+function paramOf(pattern: string, path: string, name: string): string {
+  const at = pattern.split('/').indexOf(`:${name}`);
+  const raw = at < 0 ? undefined : path.split('/')[at];
+  try {
+    return raw ? decodeURIComponent(raw) : '';
+  } catch {
+    return '';
+  }
+}
+
 type Decision = { allow: true; scope?: TenantScope } | { allow: false; error: AppError; scope?: TenantScope };
 
 const allow = (scope?: TenantScope): Decision => ({ allow: true, ...(scope ? { scope } : {}) });
@@ -31,7 +45,7 @@ export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
     if (!handler) return next(); // no route: the not-found handler answers
     const rule = ruleFor(handler.method, handler.path);
     const decision = rule
-      ? await decide(deps, c, rule)
+      ? await decide(deps, c, rule, paramOf(handler.path, c.req.path, 'tenant'))
       : deny(new AppError(403, 'FORBIDDEN', 'this route is not in the permission table'));
     if (rule) c.set('rule', rule);
     if (decision.scope) c.set('scope', decision.scope);
@@ -63,7 +77,7 @@ export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule): Promise<Decision> {
+async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tenantRef: string): Promise<Decision> {
   const actor = c.get('actor');
   const access = rule.access;
   switch (access.kind) {
@@ -75,7 +89,7 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule): Pro
       if (actor.kind !== 'user') return deny(needUser(actor));
       return actor.platformRole === 'admin' ? allow() : deny(new AppError(403, 'FORBIDDEN', 'platform administrators only'));
     case 'tenant': {
-      const ref = c.req.param('tenant') ?? '';
+      const ref = tenantRef;
       if (actor.kind === 'anonymous') return deny(needUser(actor));
       let scope: TenantScope | undefined;
       if (actor.kind === 'token') {
@@ -94,14 +108,14 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule): Pro
     }
     case 'tenant-visitor': {
       if (actor.kind !== 'user') return deny(needUser(actor));
-      const t = await findTenant(deps.db, c.req.param('tenant') ?? '');
+      const t = await findTenant(deps.db, tenantRef);
       if (!t || t.status !== 'active') return deny(hidden());
       const m = await findMembership(deps.db, t.tenantId, actor.userId);
       return allow({ ...t, role: m?.role ?? null });
     }
     case 'tenant-platform-admin': {
       if (actor.kind !== 'user') return deny(needUser(actor));
-      const ref = c.req.param('tenant') ?? '';
+      const ref = tenantRef;
       if (actor.platformRole === 'admin') {
         const t = await findTenant(deps.db, ref);
         return t ? allow({ ...t, role: null }) : deny(hidden());

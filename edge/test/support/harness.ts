@@ -1,0 +1,101 @@
+import { createTestDb, type TestDb } from '@berth/db/testing';
+import { createApp } from '../../src/app.ts';
+import { loadConfig, type RawEnv } from '../../src/config.ts';
+import { createMemoryLogger } from '../../src/logger.ts';
+import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
+import type { Clock } from '../../src/clock.ts';
+
+export const SETUP_TOKEN = 'test-setup-token-0123456789';
+export const BASE = 'http://localhost:8787';
+
+export interface Caller {
+  cookie?: string;
+  token?: string;
+}
+
+export interface CallOptions extends Caller {
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  db: TestDb['db'];
+  client: TestDb['client'];
+  logger: ReturnType<typeof createMemoryLogger>;
+  call(method: string, path: string, opts?: CallOptions): Promise<Response>;
+  /** Calls and parses JSON, failing loudly when the status is not the expected one. */
+  json<T = unknown>(method: string, path: string, expected: number, opts?: CallOptions): Promise<T>;
+  signUp(email: string, password?: string, name?: string): Promise<Caller & { userId: string; email: string }>;
+  signIn(email: string, password?: string): Promise<Response>;
+  setupAdmin(email?: string): Promise<Caller & { userId: string; email: string }>;
+  close(): void;
+}
+
+export const PASSWORD = 'correct-horse-battery';
+
+function cookieFrom(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((c): c is string => !!c && !c.endsWith('='))
+    .join('; ');
+}
+
+/** A real app on a real migrated libSQL file, driven in-process through app.request. */
+export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Harness> {
+  const t = await createTestDb();
+  const logger = createMemoryLogger();
+  const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
+  const app = createApp({
+    config,
+    db: t.db,
+    logger,
+    clock: clock ?? { now: () => new Date() },
+    passwords: createScryptPasswordHasher(),
+    baseUrl: BASE,
+    setupToken: SETUP_TOKEN,
+  });
+
+  const call = (method: string, path: string, opts: CallOptions = {}) => {
+    const headers: Record<string, string> = { origin: BASE, ...opts.headers };
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.rawBody !== undefined) body = opts.rawBody;
+    else if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  };
+
+  const json = async <T>(method: string, path: string, expected: number, opts?: CallOptions): Promise<T> => {
+    const res = await call(method, path, opts);
+    const text = await res.text();
+    if (res.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+
+  const signIn = (email: string, password = PASSWORD) => call('POST', '/api/auth/sign-in/email', { body: { email, password } });
+
+  const signUp = async (email: string, password = PASSWORD, name = email.split('@')[0] ?? 'user') => {
+    await json('POST', '/api/auth/sign-up/email', 200, { body: { email, password, name } });
+    const res = await signIn(email, password);
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+    const me = await json<{ id: string }>('GET', '/api/v1/me', 200, { cookie: cookieFrom(res) });
+    return { cookie: cookieFrom(res), userId: me.id, email };
+  };
+
+  const setupAdmin = async (email = 'admin@berth.test') => {
+    await json('POST', '/api/v1/setup', 201, { body: { token: SETUP_TOKEN, email, password: PASSWORD, name: 'Admin' } });
+    const res = await signIn(email);
+    const me = await json<{ id: string }>('GET', '/api/v1/me', 200, { cookie: cookieFrom(res) });
+    return { cookie: cookieFrom(res), userId: me.id, email };
+  };
+
+  return { app, db: t.db, client: t.client, logger, call, json, signUp, signIn, setupAdmin, close: t.close };
+}
+
+export { cookieFrom };
