@@ -1,4 +1,4 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import type { ErrorCode } from '@berth/protocol';
@@ -54,7 +54,7 @@ export function validationHook(result: { success: true } | { success: false; err
 }
 
 /** Requests that carry a body must say it is JSON. */
-export function requireJsonBody(): import('hono').MiddlewareHandler<AppEnv> {
+export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
     if (hasBody && !c.req.path.startsWith('/api/auth/')) {

@@ -58,7 +58,7 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Ha
     setupToken: SETUP_TOKEN,
   });
 
-  const call = (method: string, path: string, opts: CallOptions = {}) => {
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
     const headers: Record<string, string> = { origin: BASE, ...opts.headers };
     if (opts.cookie) headers.cookie = opts.cookie;
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

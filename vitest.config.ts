@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every workspace. Swarm tests (real Docker) are their own project and run one
+// file at a time; scripts/test.mjs brings the engine up first.
+export default defineConfig({
+  test: {
+    projects: ['protocol', 'db', 'edge', 'node-agent/vitest.config.ts', 'node-agent/vitest.swarm.config.ts'],
+  },
+});
