@@ -1,0 +1,95 @@
+import type { CommandClaims } from '@berth/protocol';
+import { CommandRejected, errorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { AgentSigner } from '../signing/agent-signer.ts';
+import { dispatch } from './dispatch.ts';
+import type { HandlerContext, HandlerTable } from './handler-context.ts';
+import type { ReplayGuard } from './replay-guard.ts';
+import { verifyCommand, type VerifyOptions } from './verify-command.ts';
+
+/** What became of one `edge:command` frame. */
+export type CommandOutcome =
+  | { kind: 'executed'; jti: string; resultJws: string }
+  | { kind: 'replayed'; jti: string; resultJws: string }
+  | { kind: 'rejected'; code: string };
+
+/** Dependencies of the processor. */
+export interface ProcessorDeps {
+  verify: VerifyOptions;
+  guard: ReplayGuard;
+  signer: AgentSigner;
+  ctx: HandlerContext;
+  handlers?: HandlerTable;
+}
+
+/**
+ * Command lifecycle:
+ * ```
+ *   received ──verify──► verified ──guard──► fresh ──dispatch──► executed ──commit──► answered
+ *      │                    │  │
+ *      ▼                    │  └──► applied before ──► answered with the stored result (replayed)
+ *   rejected (bad JWS,      └─────► stale seq ──► rejected
+ *   expired, wrong aud…)
+ * ```
+ * Verification runs on arrival; guard + execution run one command at a time in arrival order, so
+ * a redelivery racing its original waits and is then answered from the store. Rejected commands
+ * get no result (their ids are not trustworthy); the edge times them out.
+ */
+export class CommandProcessor {
+  readonly #deps: ProcessorDeps;
+  readonly #log: Logger;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: ProcessorDeps) {
+    this.#deps = deps;
+    this.#log = deps.ctx.log;
+  }
+
+  /** Verifies, de-duplicates, executes and answers one command JWS. Never throws. */
+  async handle(jws: string): Promise<CommandOutcome> {
+    let claims: CommandClaims;
+    try {
+      claims = await verifyCommand(jws, this.#deps.verify);
+    } catch (e) {
+      const code = e instanceof CommandRejected ? e.code : 'COMMAND_SIGNATURE_INVALID';
+      this.#log.warn('command rejected', { code, reason: e instanceof Error ? e.message : undefined });
+      return { kind: 'rejected', code };
+    }
+    const run = this.#queue.then(() => this.#execute(claims));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every accepted command has been answered (for shutdown drains). */
+  async idle(): Promise<void> {
+    let current: Promise<unknown>;
+    do {
+      current = this.#queue;
+      await current;
+    } while (current !== this.#queue);
+  }
+
+  async #execute(claims: CommandClaims): Promise<CommandOutcome> {
+    const { guard, signer, ctx } = this.#deps;
+    const fields = { commandId: claims.jti, tenantId: claims.sub, kind: claims.cmd.kind, seq: claims.seq };
+    const verdict = guard.check(claims.jti, claims.seq);
+    if (verdict.kind === 'stale') {
+      this.#log.warn('command rejected', { ...fields, code: 'COMMAND_STALE_SEQ', lastSeq: verdict.lastSeq });
+      return { kind: 'rejected', code: 'COMMAND_STALE_SEQ' };
+    }
+    if (verdict.kind === 'applied') {
+      this.#log.info('command redelivered, answering stored result', fields);
+      return { kind: 'replayed', jti: claims.jti, resultJws: await signer.result(claims.jti, claims.seq, verdict.result, true) };
+    }
+    const started = Date.now();
+    const result = await dispatch(claims.cmd, ctx, this.#deps.handlers);
+    try {
+      await guard.commit(claims.jti, claims.seq, result);
+    } catch (e) {
+      // The handlers are idempotent, so a redelivery after this is safe, only not de-duplicated.
+      this.#log.error('command result not persisted', { ...fields, code: errorCode(e) });
+    }
+    this.#log.info('command applied', { ...fields, ok: result.ok, code: result.ok ? undefined : result.error.code, elapsedMs: Date.now() - started });
+    return { kind: 'executed', jti: claims.jti, resultJws: await signer.result(claims.jti, claims.seq, result) };
+  }
+}
