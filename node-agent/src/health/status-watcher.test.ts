@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceUpsert, type ServiceStatusEvent } from '@berth/protocol';
+import { FakeDockerPort } from '../docker/fake-docker-port.ts';
+import { ensureTenantNetwork } from '../docker/swarm-networks.ts';
+import { removeService, upsertService } from '../docker/swarm-services.ts';
+import { silentLogger } from '../logger.ts';
+import { StatusWatcher } from './status-watcher.ts';
+
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const desired = ServiceUpsert.parse({ tenantId: 't1', agentServiceId: 's1', specHash: 'hash-0001', network: 'net-t1', spec: { name: 'web', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.1, memoryMb: 16 } } });
+
+describe('StatusWatcher', () => {
+  it('emits running on create, only changes afterwards, and removed on removal', async () => {
+    const docker = new FakeDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    const { swarmServiceId } = await upsertService(docker, desired, policy);
+    await watcher.check(swarmServiceId);
+    await watcher.check(swarmServiceId);
+    expect(events.map((e) => e.status)).toEqual(['running']);
+    expect(events[0]).toMatchObject({ tenantId: 't1', agentServiceId: 's1', specHash: 'hash-0001' });
+    await removeService(docker, 't1', 's1');
+    await watcher.check(swarmServiceId);
+    expect(events.map((e) => e.status)).toEqual(['running', 'removed']);
+  });
+
+  it('reports a rejected task as failed with its error', async () => {
+    const docker = new FakeDockerPort();
+    docker.newTaskState = 'rejected';
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    const { swarmServiceId } = await upsertService(docker, desired, policy);
+    await watcher.check(swarmServiceId);
+    expect(events[0]).toMatchObject({ status: 'failed', reason: 'task rejected: No such image' });
+  });
+
+  it('reacts to Docker events without polling', async () => {
+    const docker = new FakeDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    watcher.start();
+    await new Promise((r) => setTimeout(r, 20));
+    await upsertService(docker, desired, policy);
+    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['running']);
+    await watcher.stop();
+  });
+});

@@ -1,0 +1,186 @@
+import type { ServiceStatusEvent } from '@berth/protocol';
+import type { DockerPort, SwarmService } from '../docker/docker-port.ts';
+import { LABEL, MANAGED_FILTER } from '../docker/labels.ts';
+import { DockerError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { deriveStatus, type ObservedTask } from './derive-status.ts';
+
+/** Delays (ms) of follow-up checks after a trigger. */
+const SETTLE_STEPS_MS = [100, 400, 1000, 2000, 3000, 5000, 8000, 10_000];
+const STABLE = new Set(['running', 'stopped', 'removed']);
+
+interface Known {
+  tenantId: string;
+  agentServiceId: string;
+  fingerprint: string;
+}
+
+/**
+ * Turns Docker events into Berth service status events. Events are the trigger (no steady polling):
+ * a `service` or `container` event of a Berth service schedules a status check, followed by a few
+ * spaced re-checks until the status is stable, because Swarm emits no event for task state
+ * changes that involve no container (a rejected task of a missing image, a task waiting for its
+ * restart delay). A full resync runs on start, after the event stream reconnects and every
+ * `resyncMs` as a safety net. Only changes are emitted.
+ */
+export class StatusWatcher {
+  readonly #docker: DockerPort;
+  readonly #emit: (e: ServiceStatusEvent) => void;
+  readonly #log: Logger;
+  readonly #resyncMs: number;
+  readonly #known = new Map<string, Known>();
+  readonly #settling = new Map<string, NodeJS.Timeout>();
+  #abort = new AbortController();
+  #resyncTimer: NodeJS.Timeout | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(opts: { docker: DockerPort; emit: (e: ServiceStatusEvent) => void; log: Logger; resyncMs?: number }) {
+    this.#docker = opts.docker;
+    this.#emit = opts.emit;
+    this.#log = opts.log;
+    this.#resyncMs = opts.resyncMs ?? 60_000;
+  }
+
+  /** Starts watching (idempotent). */
+  start(): void {
+    if (this.#loop) return;
+    this.#abort = new AbortController();
+    this.#loop = this.#watchLoop(this.#abort.signal);
+    this.#resyncTimer = setInterval(() => void this.resync(), this.#resyncMs);
+    this.#resyncTimer.unref();
+  }
+
+  /** Stops watching and cancels pending checks. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    if (this.#resyncTimer) clearInterval(this.#resyncTimer);
+    for (const t of this.#settling.values()) clearTimeout(t);
+    this.#settling.clear();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  /** Checks every Berth service now and forgets (reports removed) those that vanished. */
+  async resync(): Promise<void> {
+    let services: SwarmService[];
+    try {
+      services = await this.#docker.listServices([MANAGED_FILTER]);
+    } catch (e) {
+      this.#log.warn('status resync failed', { code: e instanceof DockerError ? e.code : 'INTERNAL' });
+      return;
+    }
+    const seen = new Set(services.map((s) => s.id));
+    for (const id of this.#known.keys()) if (!seen.has(id)) this.#reportRemoved(id);
+    await Promise.all(services.map((s) => this.check(s.id)));
+  }
+
+  /** Schedules a check of one service now plus settle re-checks. */
+  trigger(serviceId: string): void {
+    const existing = this.#settling.get(serviceId);
+    if (existing) clearTimeout(existing);
+    const step = (i: number): void => {
+      const delay = SETTLE_STEPS_MS[i];
+      if (delay === undefined) {
+        this.#settling.delete(serviceId);
+        return;
+      }
+      const t = setTimeout(() => {
+        void this.check(serviceId).then((status) => {
+          if (this.#settling.get(serviceId) !== t) return;
+          if (status === undefined || (STABLE.has(status) && i >= 2)) this.#settling.delete(serviceId);
+          else step(i + 1);
+        });
+      }, delay);
+      t.unref();
+      this.#settling.set(serviceId, t);
+    };
+    step(0);
+  }
+
+  /** Computes one service's status and emits it if it changed; returns the status. */
+  async check(serviceId: string): Promise<string | undefined> {
+    let svc: SwarmService;
+    try {
+      svc = await this.#docker.inspectService(serviceId);
+    } catch (e) {
+      if (e instanceof DockerError && e.code === 'NOT_FOUND') {
+        this.#reportRemoved(serviceId);
+        return 'removed';
+      }
+      this.#log.warn('status check failed', { serviceId, code: e instanceof DockerError ? e.code : 'INTERNAL' });
+      return undefined;
+    }
+    const tenantId = svc.labels[LABEL.tenant];
+    const agentServiceId = svc.labels[LABEL.agentService];
+    if (svc.labels[LABEL.managed] !== 'true' || tenantId === undefined || agentServiceId === undefined) return undefined;
+    const tasks: ObservedTask[] = await this.#docker.listTasks(svc.id).catch(() => []);
+    for (const t of tasks) {
+      if (t.state === 'running' && t.containerId) t.health = await this.#docker.containerHealth(t.containerId).catch(() => undefined);
+    }
+    const derived = deriveStatus({ desiredReplicas: svc.replicas, updateStatus: svc.updateStatus, tasks });
+    const recent = [...tasks].sort((a, b) => (b.timestamp ?? '').localeCompare(a.timestamp ?? '')).slice(0, 20);
+    const specHash = svc.labels[LABEL.specHash];
+    const event: ServiceStatusEvent = {
+      type: 'service.status',
+      tenantId,
+      agentServiceId,
+      status: derived.status,
+      ...(derived.reason ? { reason: derived.reason.slice(0, 2048) } : {}),
+      ...(specHash ? { specHash } : {}),
+      tasks: recent.map((t) => ({
+        id: t.id,
+        state: t.state,
+        desiredState: t.desiredState,
+        ...(t.message ? { message: t.message } : {}),
+        ...(t.error ? { error: t.error } : {}),
+        ...(t.nodeId ? { nodeId: t.nodeId } : {}),
+        ...(t.health ? { health: t.health } : {}),
+      })),
+      at: Date.now(),
+    };
+    const fingerprint = JSON.stringify([event.status, event.reason, event.specHash, event.tasks]);
+    if (this.#known.get(svc.id)?.fingerprint !== fingerprint) {
+      this.#known.set(svc.id, { tenantId, agentServiceId, fingerprint });
+      this.#emit(event);
+    }
+    return derived.status;
+  }
+
+  #reportRemoved(serviceId: string): void {
+    const known = this.#known.get(serviceId);
+    if (!known) return;
+    this.#known.delete(serviceId);
+    this.#emit({ type: 'service.status', tenantId: known.tenantId, agentServiceId: known.agentServiceId, status: 'removed', tasks: [], at: Date.now() });
+  }
+
+  async #watchLoop(signal: AbortSignal): Promise<void> {
+    let delay = 500;
+    while (!signal.aborted) {
+      await this.resync();
+      try {
+        await this.#docker.watchEvents(
+          ['service', 'container'],
+          (e) => {
+            delay = 500;
+            const id = e.type === 'service' ? e.actorId : e.attributes['com.docker.swarm.service.id'];
+            if (id === undefined) return;
+            if (e.type === 'container' && e.attributes[LABEL.managed] !== 'true') return;
+            this.trigger(id);
+          },
+          signal,
+        );
+      } catch (e) {
+        this.#log.warn('docker event stream failed', { code: e instanceof DockerError ? e.code : 'INTERNAL' });
+      }
+      if (signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+      delay = Math.min(delay * 2, 30_000);
+    }
+  }
+}
