@@ -89,8 +89,11 @@ export async function createHarness(): Promise<SwarmHarness> {
   return h;
 }
 
-/** A `service.create` command for the harness tenant. */
-export function createCommand(h: SwarmHarness, name: string, spec: Record<string, unknown> = {}, specHash = `hash-${name}-0001`): Command {
+/** A create or update command. */
+export type UpsertCommand = Extract<Command, { kind: 'service.create' | 'service.update' }>;
+
+/** A `service.create` command for the harness tenant (spread and set `kind` for an update). */
+export function createCommand(h: SwarmHarness, name: string, spec: Record<string, unknown> = {}, specHash = `hash-${name}-0001`): UpsertCommand {
   return {
     kind: 'service.create',
     tenantId: h.tenantId,
