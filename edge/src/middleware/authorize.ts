@@ -93,8 +93,7 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tena
       if (actor.kind === 'anonymous') return deny(needUser(actor));
       let scope: TenantScope | undefined;
       if (actor.kind === 'token') {
-        const t = await findTenant(deps.db, ref);
-        scope = t && t.tenantId === actor.tenantId ? { ...t, role: actor.role } : undefined;
+        scope = await tokenScope(deps, actor, ref);
         if (scope && !access.tokens) return deny(new AppError(403, 'FORBIDDEN', 'API tokens cannot do this'), scope);
       } else {
         const m = await findMembership(deps.db, ref, actor.userId);
@@ -107,6 +106,7 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tena
       return allow(scope);
     }
     case 'tenant-visitor': {
+      if (actor.kind === 'token') return deny(needUser(actor), await tokenScope(deps, actor, tenantRef));
       if (actor.kind !== 'user') return deny(needUser(actor));
       const t = await findTenant(deps.db, tenantRef);
       if (!t || t.status !== 'active') return deny(hidden());
@@ -114,6 +114,7 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tena
       return allow({ ...t, role: m?.role ?? null });
     }
     case 'tenant-platform-admin': {
+      if (actor.kind === 'token') return deny(needUser(actor), await tokenScope(deps, actor, tenantRef));
       if (actor.kind !== 'user') return deny(needUser(actor));
       const ref = tenantRef;
       if (actor.platformRole === 'admin') {
@@ -125,4 +126,13 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tena
       return deny(new AppError(403, 'FORBIDDEN', 'platform administrators only'), { ...m });
     }
   }
+}
+
+/**
+ * A token's scope on `:tenant` when that is the token's own tenant. Also used on routes tokens may
+ * not call, so that their refusal is recorded in their own tenant's chain like a member's.
+ */
+async function tokenScope(deps: AuditDeps, actor: Extract<Actor, { kind: 'token' }>, ref: string): Promise<TenantScope | undefined> {
+  const t = await findTenant(deps.db, ref);
+  return t && t.tenantId === actor.tenantId ? { ...t, role: actor.role } : undefined;
 }
