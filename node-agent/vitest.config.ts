@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests: no Docker, no network. Swarm tests live in vitest.swarm.config.ts.
+// Unit tests and loopback socket tests: no Docker. Swarm tests live in vitest.swarm.config.ts.
 export default defineConfig({
   test: {
     name: 'node-agent',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/connection/**/*.test.ts'],
     environment: 'node',
   },
 });

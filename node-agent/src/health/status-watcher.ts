@@ -60,8 +60,12 @@ export class StatusWatcher {
     this.#loop = undefined;
   }
 
-  /** Checks every Berth service now and forgets (reports removed) those that vanished. */
-  async resync(): Promise<void> {
+  /**
+   * Checks every Berth service now and reports removed those that vanished. With `full`, every
+   * status is re-emitted even if unchanged (after a reconnect the edge gets a complete snapshot).
+   */
+  async resync(opts: { full?: boolean } = {}): Promise<void> {
+    if (opts.full) for (const k of this.#known.values()) k.fingerprint = '';
     let services: SwarmService[];
     try {
       services = await this.#docker.listServices([MANAGED_FILTER]);
