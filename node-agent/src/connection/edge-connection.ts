@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
-import type { AgentMessage} from '@berth/protocol';
-import { CLOSE_POLICY_VIOLATION, EdgeMessage } from '@berth/protocol';
+import { CLOSE_POLICY_VIOLATION, EdgeMessage, type AgentMessage } from '@berth/protocol';
 import type { Logger } from '../logger.ts';
 import type { AgentSigner } from '../signing/agent-signer.ts';
 import { backoffDelay } from './backoff.ts';
