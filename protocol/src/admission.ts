@@ -21,6 +21,7 @@ export const PolicyViolationCode = z.enum([
   /** An Engine ServiceSpec whose shape could not be inspected. */
   'POLICY_MALFORMED_SPEC',
 ]);
+/** Parsed value of {@link PolicyViolationCode}. */
 export type PolicyViolationCode = z.infer<typeof PolicyViolationCode>;
 
 /** One reason a spec is refused: a stable code, the offending field path and a human message. */
@@ -30,6 +31,7 @@ export const Violation = z.object({
   path: z.string(),
   message: z.string(),
 });
+/** Parsed value of {@link Violation}. */
 export type Violation = z.infer<typeof Violation>;
 
 /** What an agent service may use. */
@@ -44,6 +46,7 @@ export const AdmissionPolicy = z.object({
   /** Whether placement constraints may pin tasks onto Swarm managers. */
   allowManagerPlacement: z.boolean(),
 });
+/** Parsed value of {@link AdmissionPolicy}. */
 export type AdmissionPolicy = z.infer<typeof AdmissionPolicy>;
 
 const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock'];
@@ -228,6 +231,7 @@ export const EngineServiceSpecView = z.looseObject({
   Networks: z.array(EngineNetworkAttachment).optional(),
   EndpointSpec: z.looseObject({ Ports: z.array(z.unknown()).optional() }).optional(),
 });
+/** Parsed value of {@link EngineServiceSpecView}. */
 export type EngineServiceSpecView = z.infer<typeof EngineServiceSpecView>;
 
 /** Policy for an Engine ServiceSpec: the admission policy plus the only networks it may join (names or ids). */

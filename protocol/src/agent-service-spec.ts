@@ -8,6 +8,7 @@ export const DnsLabel = z
   .string()
   .max(40)
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'use lower-case letters, digits and inner dashes (a DNS label)');
+/** Parsed value of {@link DnsLabel}. */
 export type DnsLabel = z.infer<typeof DnsLabel>;
 
 /**
@@ -22,6 +23,7 @@ export const ImageRef = z
     /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
     'use a Docker image reference such as registry.example.com/team/app:1.2',
   );
+/** Parsed value of {@link ImageRef}. */
 export type ImageRef = z.infer<typeof ImageRef>;
 
 /** An environment variable name (POSIX portable). */
@@ -39,6 +41,7 @@ export const HealthcheckSpec = z.strictObject({
   retries: z.number().int().min(0).max(100).default(3),
   startPeriodS: z.number().int().min(0).max(3600).default(0),
 });
+/** Parsed value of {@link HealthcheckSpec}. */
 export type HealthcheckSpec = z.infer<typeof HealthcheckSpec>;
 
 /** CPU (cores) and memory (MiB) hard limits of each replica. */
@@ -46,6 +49,7 @@ export const ResourceLimits = z.strictObject({
   cpu: z.number().min(0.01).max(64),
   memoryMb: z.number().int().min(4).max(262_144),
 });
+/** Parsed value of {@link ResourceLimits}. */
 export type ResourceLimits = z.infer<typeof ResourceLimits>;
 
 /**
@@ -64,6 +68,7 @@ export const MountSpec = z.strictObject({
     })
     .optional(),
 });
+/** Parsed value of {@link MountSpec}. */
 export type MountSpec = z.infer<typeof MountSpec>;
 
 /** A port request; admission refuses every form because Swarm always publishes endpoint ports. */
@@ -73,6 +78,7 @@ export const PortSpec = z.strictObject({
   protocol: z.enum(['tcp', 'udp', 'sctp']).optional(),
   mode: z.enum(['ingress', 'host']).optional(),
 });
+/** Parsed value of {@link PortSpec}. */
 export type PortSpec = z.infer<typeof PortSpec>;
 
 /**
@@ -104,6 +110,7 @@ export const AgentServiceSpec = z.strictObject({
   ipcMode: z.string().max(256).optional(),
   placement: z.strictObject({ constraints: z.array(z.string().max(512)).max(32) }).optional(),
 });
+/** Parsed value of {@link AgentServiceSpec}. */
 export type AgentServiceSpec = z.infer<typeof AgentServiceSpec>;
 /** The accepted input shape of an AgentServiceSpec (defaults not yet applied). */
 export type AgentServiceSpecInput = z.input<typeof AgentServiceSpec>;

@@ -23,6 +23,7 @@ export const ServiceSecretRef = z.strictObject({
   /** File name under /run/secrets (no slashes). */
   target: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).refine((t) => t !== '.' && t !== '..', 'not a file name'),
 });
+/** Parsed value of {@link ServiceSecretRef}. */
 export type ServiceSecretRef = z.infer<typeof ServiceSecretRef>;
 
 /** The desired state of one agent service: what `service.create`/`service.update`/`reconcile` carry. */
@@ -35,6 +36,7 @@ export const ServiceUpsert = z.strictObject({
   network: SwarmObjectName,
   secrets: z.array(ServiceSecretRef).max(64).default([]),
 });
+/** Parsed value of {@link ServiceUpsert}. */
 export type ServiceUpsert = z.infer<typeof ServiceUpsert>;
 
 const ServiceTarget = { tenantId: ObjectId, agentServiceId: ObjectId };
@@ -49,6 +51,7 @@ export const ReconcileEntry = z.strictObject({
   (e) => e.tenantId === e.desired.tenantId && e.agentServiceId === e.desired.agentServiceId && e.specHash === e.desired.specHash,
   'tenantId, agentServiceId and specHash must match the desired payload',
 );
+/** Parsed value of {@link ReconcileEntry}. */
 export type ReconcileEntry = z.infer<typeof ReconcileEntry>;
 
 /**
@@ -75,6 +78,7 @@ export const Command = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('logs.tail'), ...ServiceTarget, tail: z.number().int().min(1).max(5000) }),
   z.strictObject({ kind: z.literal('reconcile'), services: z.array(ReconcileEntry).max(10_000) }),
 ]);
+/** Parsed value of {@link Command}. */
 export type Command = z.infer<typeof Command>;
 /** The kinds of command. */
 export type CommandKind = Command['kind'];
@@ -101,6 +105,7 @@ export const AgentErrorCode = z.enum([
   'DOCKER_ERROR',
   'INTERNAL',
 ]);
+/** Parsed value of {@link AgentErrorCode}. */
 export type AgentErrorCode = z.infer<typeof AgentErrorCode>;
 
 /** The error half of a CommandResult. */
@@ -110,6 +115,7 @@ export const CommandError = z.object({
   /** Present when admission refused the command; `code` is then the first violation's code. */
   violations: z.array(Violation).optional(),
 });
+/** Parsed value of {@link CommandError}. */
 export type CommandError = z.infer<typeof CommandError>;
 
 /** The outcome of one command. Handlers never throw across the socket: every command ends in one of these. */
@@ -117,6 +123,7 @@ export const CommandResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: z.record(z.string(), z.unknown()).optional() }),
   z.object({ ok: z.literal(false), error: CommandError }),
 ]);
+/** Parsed value of {@link CommandResult}. */
 export type CommandResult = z.infer<typeof CommandResult>;
 
 /** `data` of a successful `service.create`/`update`/`scale`/`restart`. */
@@ -126,22 +133,27 @@ export const ServiceApplyData = z.object({
   /** `created`, `updated`, `unchanged` (same spec hash) for upserts; `updated` for scale/restart. */
   action: z.enum(['created', 'updated', 'unchanged']),
 });
+/** Parsed value of {@link ServiceApplyData}. */
 export type ServiceApplyData = z.infer<typeof ServiceApplyData>;
 
 /** `data` of a successful `service.remove` (`removed: false` when it was already gone). */
 export const ServiceRemoveData = z.object({ removed: z.boolean() });
+/** Parsed value of {@link ServiceRemoveData}. */
 export type ServiceRemoveData = z.infer<typeof ServiceRemoveData>;
 
 /** `data` of a successful `network.ensure` / `secret.ensure`. */
 export const EnsureData = z.object({ id: z.string(), created: z.boolean() });
+/** Parsed value of {@link EnsureData}. */
 export type EnsureData = z.infer<typeof EnsureData>;
 
 /** One log line of `logs.tail`; `ts` is the Docker timestamp (RFC 3339) when present. */
 export const LogLine = z.object({ stream: z.enum(['stdout', 'stderr']), ts: z.string().optional(), line: z.string() });
+/** Parsed value of {@link LogLine}. */
 export type LogLine = z.infer<typeof LogLine>;
 
 /** `data` of a successful `logs.tail`. */
 export const LogsTailData = z.object({ lines: z.array(LogLine) });
+/** Parsed value of {@link LogsTailData}. */
 export type LogsTailData = z.infer<typeof LogsTailData>;
 
 /** What reconcile did (or failed to do) for one service. */
@@ -152,8 +164,10 @@ export const DriftEntry = z.object({
   repaired: z.boolean(),
   error: CommandError.optional(),
 });
+/** Parsed value of {@link DriftEntry}. */
 export type DriftEntry = z.infer<typeof DriftEntry>;
 
 /** `data` of a `reconcile` (ok even when some repairs failed; see `drift[].error`). */
 export const ReconcileData = z.object({ inSync: z.number().int(), drift: z.array(DriftEntry) });
+/** Parsed value of {@link ReconcileData}. */
 export type ReconcileData = z.infer<typeof ReconcileData>;

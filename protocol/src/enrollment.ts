@@ -11,6 +11,7 @@ export const Ed25519PublicJwk = z.strictObject({
   alg: z.literal('EdDSA').optional(),
   use: z.literal('sig').optional(),
 });
+/** Parsed value of {@link Ed25519PublicJwk}. */
 export type Ed25519PublicJwk = z.infer<typeof Ed25519PublicJwk>;
 
 /**
@@ -20,6 +21,7 @@ export type Ed25519PublicJwk = z.infer<typeof Ed25519PublicJwk>;
  * another thumbprint (pinned; no trust on first use).
  */
 export const JoinToken = z.string().regex(/^bj1\.[A-Za-z0-9_-]{22,128}\.[A-Za-z0-9_-]{43}$/, 'not a Berth join token (bj1.<secret>.<thumbprint>)');
+/** Parsed value of {@link JoinToken}. */
 export type JoinToken = z.infer<typeof JoinToken>;
 
 /** Splits a join token into its secret and the pinned edge-key thumbprint; undefined when malformed. */
@@ -41,6 +43,7 @@ export const EnrollRequest = z.strictObject({
   swarmNodeId: z.string().min(1).max(128),
   agentVersion: z.string().min(1).max(64),
 });
+/** Parsed value of {@link EnrollRequest}. */
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 
 /** The edge's answer to a valid enrollment; the join token is consumed. */
@@ -53,4 +56,5 @@ export const EnrollResponse = z.object({
   /** `ws://` or `wss://` URL of the agent socket. */
   connectUrl: z.url({ protocol: /^wss?$/ }),
 });
+/** Parsed value of {@link EnrollResponse}. */
 export type EnrollResponse = z.infer<typeof EnrollResponse>;

@@ -16,6 +16,7 @@ import { z } from 'zod';
  * previous version serves, or `failed` when nothing does.
  */
 export const ServiceHealth = z.enum(['pending', 'deploying', 'running', 'degraded', 'failed', 'stopped', 'removing', 'removed', 'unknown']);
+/** Parsed value of {@link ServiceHealth}. */
 export type ServiceHealth = z.infer<typeof ServiceHealth>;
 
 /** One Swarm task as reported in a status event (`state`/`desiredState` are Swarm task states). */
@@ -29,6 +30,7 @@ export const TaskSummary = z.object({
   /** Container health when the image or spec has a healthcheck: `starting`, `healthy`, `unhealthy`. */
   health: z.string().optional(),
 });
+/** Parsed value of {@link TaskSummary}. */
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
 /** The status of one agent service at a moment; `reason` says why it is not `running`. */
@@ -44,8 +46,10 @@ export const ServiceStatusEvent = z.object({
   /** Epoch milliseconds at the agent. */
   at: z.number().int(),
 });
+/** Parsed value of {@link ServiceStatusEvent}. */
 export type ServiceStatusEvent = z.infer<typeof ServiceStatusEvent>;
 
 /** Every event an agent reports inside a signed `agent:events` batch. */
 export const AgentEvent = z.discriminatedUnion('type', [ServiceStatusEvent]);
+/** Parsed value of {@link AgentEvent}. */
 export type AgentEvent = z.infer<typeof AgentEvent>;

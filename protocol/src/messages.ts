@@ -5,6 +5,7 @@ export const CompactJws = z
   .string()
   .max(2_000_000)
   .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/, 'not a compact JWS');
+/** Parsed value of {@link CompactJws}. */
 export type CompactJws = z.infer<typeof CompactJws>;
 
 /**
@@ -29,6 +30,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   /** An event batch JWS (typ `EVENTS_TYP`, claims `EventsClaims`). */
   z.object({ type: z.literal('agent:events'), jws: CompactJws }),
 ]);
+/** Parsed value of {@link AgentMessage}. */
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
 /** Frames the edge sends on the socket. */
@@ -47,6 +49,7 @@ export const EdgeMessage = z.discriminatedUnion('type', [
   /** Sent before the edge closes the socket on a protocol or authentication failure. */
   z.object({ type: z.literal('edge:error'), code: z.string().max(64), message: z.string().max(1024) }),
 ]);
+/** Parsed value of {@link EdgeMessage}. */
 export type EdgeMessage = z.infer<typeof EdgeMessage>;
 
 /** WebSocket close code for a frame that fails validation (policy violation). */

@@ -43,6 +43,7 @@ export const CommandClaims = z
   })
   .refine((c) => c.exp > c.iat && c.exp - c.iat <= MAX_COMMAND_AGE_S, `exp must be within ${MAX_COMMAND_AGE_S}s after iat`)
   .refine((c) => c.sub === commandSubject(c.cmd), 'sub must name the tenant of the command');
+/** Parsed value of {@link CommandClaims}. */
 export type CommandClaims = z.infer<typeof CommandClaims>;
 
 /** Claims of an agent-signed command result (typ `RESULT_TYP`); `jti`/`seq` echo the command's. */
@@ -57,6 +58,7 @@ export const ResultClaims = z.object({
   replayed: z.boolean().optional(),
   result: CommandResult,
 });
+/** Parsed value of {@link ResultClaims}. */
 export type ResultClaims = z.infer<typeof ResultClaims>;
 
 /** Claims of an agent-signed event batch (typ `EVENTS_TYP`); `jti` is the batch id. */
@@ -67,6 +69,7 @@ export const EventsClaims = z.object({
   iat: Seconds,
   events: z.array(AgentEvent).min(1).max(500),
 });
+/** Parsed value of {@link EventsClaims}. */
 export type EventsClaims = z.infer<typeof EventsClaims>;
 
 /** Claims of the agent's hello proof (typ `HELLO_TYP`): it signs the edge's challenge nonce. */
@@ -79,4 +82,5 @@ export const HelloClaims = z
     exp: Seconds,
   })
   .refine((c) => c.exp > c.iat && c.exp - c.iat <= MAX_HELLO_AGE_S, `exp must be within ${MAX_HELLO_AGE_S}s after iat`);
+/** Parsed value of {@link HelloClaims}. */
 export type HelloClaims = z.infer<typeof HelloClaims>;
