@@ -23,6 +23,8 @@ import { registerJoinRequestRoutes } from './routes/join-requests.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAdminUserRoutes } from './routes/admin-users.ts';
+import { registerClusterRoutes } from './routes/clusters.ts';
+import { registerAgentServiceRoutes } from './routes/agent-services.ts';
 
 export type { AppDeps } from './deps.ts';
 
@@ -69,6 +71,15 @@ export function createApp(deps: AppDeps): App {
   registerTokenRoutes(app, services);
   registerAuditRoutes(app, services);
   registerAdminUserRoutes(app, services);
+  registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
+  registerAgentServiceRoutes(app, { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus });
+  app.get(
+    '/api/v1/agents/connect',
+    deps.agentSocket ??
+      (() => {
+        throw new AppError(426, 'VALIDATION_FAILED', 'connect with a WebSocket upgrade');
+      }),
+  );
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,9 +1,12 @@
-import type { Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import type { Db } from '@berth/db';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import type { PasswordHasher } from './auth/password-hasher.ts';
+import type { AgentRuntime } from './agents/agent-runtime.ts';
+import type { TenantEventBus } from './events/tenant-event-bus.ts';
+import type { Aead } from './crypto/aead.ts';
 
 /**
  * Everything the app needs from its runtime. Entries (node.ts, worker.ts) build these; app.ts
@@ -19,6 +22,17 @@ export interface AppDeps {
   baseUrl: string;
   /** The first-boot token while setup has not run; undefined once it has (or when none was issued). */
   setupToken: string | undefined;
+  /** Agent sockets, the outbox dispatcher and status handling. */
+  agents: AgentRuntime;
+  /** Status fan-out to SSE subscribers. */
+  bus: TenantEventBus;
+  /** Seals tenant secret values at rest. */
+  secrets: Aead;
+  /**
+   * Answers `GET /api/v1/agents/connect` with a WebSocket upgrade. Node attaches `ws` to its
+   * server instead (and leaves this unset); Workers hand the socket to the cluster's Durable Object.
+   */
+  agentSocket?: Handler;
   /** The caller's address as the runtime sees it. */
   clientIp?: (c: Context) => string | null;
 }

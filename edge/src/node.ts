@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { openDb } from '@berth/db';
 import { applyMigrations } from '@berth/db/migrate';
 import { createApp } from './app.ts';
@@ -10,6 +11,8 @@ import { systemClock } from './clock.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password.ts';
 import { loadOrCreateSecretKey, newSetupToken, stateDir } from './adapters/node-secrets.ts';
 import { isSetupDone } from './services/setup.ts';
+import { createAgentDeps } from './compose.ts';
+import { attachAgentSockets } from './adapters/node-agent-socket.ts';
 
 /** Node entry: embedded libSQL by default, migrations on start, graceful shutdown. */
 async function main() {
@@ -32,7 +35,9 @@ async function main() {
   }
 
   const baseUrl = config.BERTH_BASE_URL ?? `http://localhost:${config.PORT}`;
+  const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY });
   const app = createApp({
+    ...agentDeps,
     config,
     db,
     logger,
@@ -47,11 +52,17 @@ async function main() {
     logger.info('berth edge listening', { url: baseUrl, port: info.port });
   });
 
+  attachAgentSockets(server as Server, agentDeps.agents, logger);
+  // Re-send unanswered commands and deliver anything queued, even without new requests.
+  const ticker = setInterval(() => void agentDeps.agents.tick().catch(() => undefined), 5_000);
+  ticker.unref();
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    clearInterval(ticker);
     setTimeout(() => process.exit(1), 10_000).unref();
     server.close(() => {
       client.close();

@@ -83,6 +83,31 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   [`GET ${T}/quota`]: { resource: 'quota', action: 'read', access: tenant('viewer') },
   [`PUT ${T}/quota`]: { resource: 'quota', action: 'update', access: { kind: 'tenant-platform-admin' } },
 
+  'POST /api/v1/clusters': { resource: 'cluster', action: 'create', access: platformAdmin },
+  'GET /api/v1/clusters': { resource: 'cluster', action: 'list', access: platformAdmin },
+  'GET /api/v1/clusters/:clusterId': { resource: 'cluster', action: 'read', access: platformAdmin },
+  'POST /api/v1/clusters/:clusterId/join-tokens': { resource: 'cluster', action: 'join-token', access: platformAdmin },
+  [`POST ${T}/clusters`]: { resource: 'cluster', action: 'create', access: tenant('admin', false) },
+  [`GET ${T}/clusters`]: { resource: 'cluster', action: 'list', access: tenant('viewer') },
+  [`POST ${T}/clusters/:clusterId/join-tokens`]: { resource: 'cluster', action: 'join-token', access: tenant('admin', false) },
+  // Agents prove themselves with a one-time join token (enroll) and a signed challenge (connect).
+  'POST /api/v1/agents/enroll': { resource: 'agent', action: 'enroll', access: pub },
+  'GET /api/v1/agents/connect': { resource: 'agent', action: 'connect', access: pub },
+
+  [`POST ${T}/agents`]: { resource: 'agent-service', action: 'create', access: tenant('operator') },
+  [`GET ${T}/agents`]: { resource: 'agent-service', action: 'list', access: tenant('viewer') },
+  [`GET ${T}/agents/:agent`]: { resource: 'agent-service', action: 'read', access: tenant('viewer') },
+  [`PATCH ${T}/agents/:agent`]: { resource: 'agent-service', action: 'update', access: tenant('operator') },
+  [`POST ${T}/agents/:agent/scale`]: { resource: 'agent-service', action: 'scale', access: tenant('operator') },
+  [`POST ${T}/agents/:agent/restart`]: { resource: 'agent-service', action: 'restart', access: tenant('operator') },
+  [`POST ${T}/agents/:agent/stop`]: { resource: 'agent-service', action: 'stop', access: tenant('operator') },
+  [`POST ${T}/agents/:agent/start`]: { resource: 'agent-service', action: 'start', access: tenant('operator') },
+  [`DELETE ${T}/agents/:agent`]: { resource: 'agent-service', action: 'remove', access: tenant('operator') },
+  // Logs can carry whatever a service prints, so they need more than read-only access.
+  [`GET ${T}/agents/:agent/logs`]: { resource: 'agent-service', action: 'logs', access: tenant('operator') },
+  [`GET ${T}/usage`]: { resource: 'quota', action: 'usage', access: tenant('viewer') },
+  [`GET ${T}/events`]: { resource: 'agent-service', action: 'events', access: tenant('viewer') },
+
   [`GET ${T}/audit`]: { resource: 'audit', action: 'list', access: tenant('admin') },
   [`GET ${T}/audit/verify`]: { resource: 'audit', action: 'verify', access: tenant('admin') },
   [`GET ${T}/audit/export`]: { resource: 'audit', action: 'export', access: tenant('admin') },

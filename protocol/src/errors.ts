@@ -31,6 +31,12 @@ export const ErrorCode = z.enum([
   'SETUP_TOKEN_INVALID',
   'QUOTA_EXCEEDED',
   'IDEMPOTENCY_KEY_REUSED',
+  // agent services and clusters
+  'ADMISSION_DENIED',
+  'JOIN_TOKEN_INVALID',
+  'NO_CLUSTER',
+  'AGENT_UNAVAILABLE',
+  'COMMAND_FAILED',
   // platform
   'AUDIT_WRITE_FAILED',
   'RATE_LIMITED',

@@ -8,3 +8,5 @@ export * from './events.ts';
 export * from './signing.ts';
 export * from './messages.ts';
 export * from './enrollment.ts';
+export * from './clusters-api.ts';
+export * from './agent-services-api.ts';

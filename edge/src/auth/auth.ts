@@ -9,6 +9,13 @@ import type { Logger } from '../logger.ts';
 
 export const OIDC_PROVIDER_ID = 'oidc';
 
+/**
+ * The header through which the auth route hands better-auth the client address the entry
+ * resolved (routes/auth.ts sets it and drops any copy the client sent). better-auth would
+ * otherwise key its rate limits on X-Forwarded-For, which any client can rotate.
+ */
+export const CLIENT_IP_HEADER = 'x-berth-client-ip';
+
 export interface OidcSettings {
   issuer: string;
   clientId: string;
@@ -86,6 +93,7 @@ export function createAuth(opts: AuthOptions) {
     advanced: {
       cookiePrefix: 'berth',
       useSecureCookies: opts.baseUrl.startsWith('https://'),
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       database: { generateId: () => crypto.randomUUID() },
     },
     logger: {

@@ -4,6 +4,7 @@ import { loadConfig, type RawEnv } from '../../src/config.ts';
 import { createMemoryLogger } from '../../src/logger.ts';
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
+import { createAgentDeps } from '../../src/compose.ts';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
 export const BASE = 'http://localhost:8787';
@@ -30,6 +31,9 @@ export interface Harness {
   signUp(email: string, password?: string, name?: string): Promise<Caller & { userId: string; email: string }>;
   signIn(email: string, password?: string): Promise<Response>;
   setupAdmin(email?: string): Promise<Caller & { userId: string; email: string }>;
+  agents: Awaited<ReturnType<typeof createAgentDeps>>['agents'];
+  hub: Awaited<ReturnType<typeof createAgentDeps>>['hub'];
+  bus: Awaited<ReturnType<typeof createAgentDeps>>['bus'];
   close(): void;
 }
 
@@ -48,11 +52,14 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Ha
   const t = await createTestDb();
   const logger = createMemoryLogger();
   const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
+  const theClock = clock ?? { now: () => new Date() };
+  const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY });
   const app = createApp({
+    ...agentDeps,
     config,
     db: t.db,
     logger,
-    clock: clock ?? { now: () => new Date() },
+    clock: theClock,
     passwords: createScryptPasswordHasher(),
     baseUrl: BASE,
     setupToken: SETUP_TOKEN,
@@ -95,7 +102,7 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Ha
     return { cookie: cookieFrom(res), userId: me.id, email };
   };
 
-  return { app, db: t.db, client: t.client, logger, call, json, signUp, signIn, setupAdmin, close: t.close };
+  return { app, db: t.db, client: t.client, logger, agents: agentDeps.agents, hub: agentDeps.hub, bus: agentDeps.bus, call, json, signUp, signIn, setupAdmin, close: t.close };
 }
 
 export { cookieFrom };

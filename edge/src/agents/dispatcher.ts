@@ -1,0 +1,223 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { agent, agentServiceSecret, apiToken, command, user, type Db } from '@berth/db';
+import { Command, type CommandResult, type ResultClaims } from '@berth/protocol';
+import type { AgentHub } from '../hub/agent-hub.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import type { Aead } from '../crypto/aead.ts';
+import type { EdgeKey } from './edge-key.ts';
+import { signCommand } from './edge-signer.ts';
+
+type CommandRow = typeof command.$inferSelect;
+
+export interface DispatcherDeps {
+  db: Db;
+  hub: AgentHub;
+  clock: Clock;
+  logger: Logger;
+  edgeKey: EdgeKey;
+  secrets: Aead;
+  /** Applies what a result means for the desired state (status, removal). */
+  onResult(row: CommandRow, result: CommandResult): Promise<void>;
+}
+
+/** A sent command without an answer for this long is sent again (re-signed, same jti and seq). */
+export const RESEND_AFTER_MS = 20_000;
+
+/**
+ * Delivers the outbox: at least once, in seq order per agent, to one connected agent of the
+ * command's cluster. Work per cluster is serialized, so seqs are handed out in send order.
+ *
+ *   queued ──send──► sent ──result──► done | failed
+ *     ▲               │
+ *     └── requeue ────┘  (its agent left and another agent of the cluster is here)
+ *   queued ──► cancelled (its author's account or token was revoked before it went out)
+ */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #waiters = new Map<string, (result: CommandResult) => void>();
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** Schedules a delivery pass for a cluster (coalesced with the one running). */
+  kick(clusterId: string): Promise<void> {
+    const prev = this.#chains.get(clusterId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.#deliver(clusterId))
+      .catch((err: unknown) => this.#deps.logger.error('dispatch failed', { clusterId, errorName: err instanceof Error ? err.name : typeof err }));
+    this.#chains.set(clusterId, next);
+    void next.finally(() => {
+      if (this.#chains.get(clusterId) === next) this.#chains.delete(clusterId);
+    });
+    return next;
+  }
+
+  /** Resolves with the command's result when it arrives here, or undefined after `timeoutMs`. */
+  waitFor(commandId: string, timeoutMs: number): Promise<CommandResult | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(commandId);
+        resolve(undefined);
+      }, timeoutMs);
+      this.#waiters.set(commandId, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+  }
+
+  /** An agent finished its handshake: re-send what it has not answered, fail over the rest, deliver. */
+  async agentReady(agentId: string, clusterId: string): Promise<void> {
+    const { db } = this.#deps;
+    const connected = new Set(this.#deps.hub.connected(clusterId));
+    const stranded = await db
+      .select({ id: command.id, agentId: command.agentId })
+      .from(command)
+      .where(and(eq(command.clusterId, clusterId), eq(command.status, 'sent')))
+      .all();
+    const orphaned = stranded.filter((c) => c.agentId !== agentId && (!c.agentId || !connected.has(c.agentId))).map((c) => c.id);
+    if (orphaned.length) await this.#requeue(orphaned);
+    await this.#resend(agentId);
+    await this.kick(clusterId);
+  }
+
+  /** An agent's socket closed: if its cluster still has another agent, move its work there. */
+  async agentGone(agentId: string, clusterId: string): Promise<void> {
+    if (this.#deps.hub.connected(clusterId).length === 0) return;
+    const rows = await this.#deps.db
+      .select({ id: command.id })
+      .from(command)
+      .where(and(eq(command.agentId, agentId), eq(command.status, 'sent')))
+      .all();
+    if (rows.length) await this.#requeue(rows.map((r) => r.id));
+    await this.kick(clusterId);
+  }
+
+  /** Periodic: re-send unanswered commands and deliver anything queued. */
+  async tick(clusterIds: string[]): Promise<void> {
+    const cutoff = new Date(this.#deps.clock.now().getTime() - RESEND_AFTER_MS);
+    const stale = await this.#deps.db
+      .selectDistinct({ agentId: command.agentId })
+      .from(command)
+      .where(and(eq(command.status, 'sent'), lt(command.sentAt, cutoff)))
+      .all();
+    for (const { agentId } of stale) if (agentId && this.#deps.hub.isConnected(agentId)) await this.#resend(agentId, cutoff);
+    for (const id of clusterIds) await this.kick(id);
+  }
+
+  /** A signed result arrived from `agentId` (already verified). */
+  async result(agentId: string, claims: ResultClaims): Promise<void> {
+    const { db, clock } = this.#deps;
+    const row = await db
+      .select()
+      .from(command)
+      .where(and(eq(command.id, claims.jti), eq(command.agentId, agentId), eq(command.seq, claims.seq)))
+      .get();
+    if (!row || row.status === 'done' || row.status === 'failed') return; // unknown, moved, or a duplicate answer
+    const status = claims.result.ok ? 'done' : 'failed';
+    // logs.tail answers can be large and are tenant data: keep the outcome, not the lines.
+    const stored = row.kind === 'logs.tail' && claims.result.ok ? { ok: true } : claims.result;
+    await db.update(command).set({ status, result: JSON.stringify(stored), doneAt: clock.now() }).where(eq(command.id, row.id));
+    await this.#deps.onResult(row, claims.result);
+    this.#waiters.get(row.id)?.(claims.result);
+    this.#waiters.delete(row.id);
+  }
+
+  async #requeue(ids: string[]) {
+    await this.#deps.db.update(command).set({ status: 'queued', agentId: null, seq: null }).where(inArray(command.id, ids));
+  }
+
+  async #deliver(clusterId: string): Promise<void> {
+    const { db, hub } = this.#deps;
+    const agentId = hub.connected(clusterId)[0];
+    if (!agentId) return;
+    const queued = await db
+      .select()
+      .from(command)
+      .where(and(eq(command.clusterId, clusterId), eq(command.status, 'queued')))
+      .orderBy(asc(command.createdAt), asc(sql`rowid`))
+      .all();
+    for (const row of queued) {
+      if (!hub.isConnected(agentId)) return;
+      if (!(await this.#authorStillValid(row))) {
+        await db.update(command).set({ status: 'cancelled', doneAt: this.#deps.clock.now() }).where(eq(command.id, row.id));
+        this.#deps.logger.warn('command cancelled: its author was revoked', { commandId: row.id, tenantId: row.tenantId });
+        await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked' } });
+        continue;
+      }
+      const bumped = await db
+        .update(agent)
+        .set({ lastIssuedSeq: sql`${agent.lastIssuedSeq} + 1` })
+        .where(eq(agent.id, agentId))
+        .returning({ seq: agent.lastIssuedSeq });
+      const seq = bumped[0]?.seq;
+      if (seq === undefined) return;
+      await db.update(command).set({ status: 'sent', agentId, seq, sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
+      await this.#send({ ...row, agentId, seq });
+    }
+  }
+
+  async #resend(agentId: string, olderThan?: Date) {
+    const rows = await this.#deps.db
+      .select()
+      .from(command)
+      .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), ...(olderThan ? [lt(command.sentAt, olderThan)] : [])))
+      .orderBy(asc(command.seq))
+      .all();
+    for (const row of rows) {
+      await this.#deps.db.update(command).set({ sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
+      await this.#send(row);
+    }
+  }
+
+  async #send(row: CommandRow) {
+    if (!row.agentId || row.seq === null) return;
+    const cmd = await this.#materialize(row);
+    if (!cmd) {
+      await this.#deps.db.update(command).set({ status: 'failed', result: JSON.stringify({ ok: false, error: { code: 'INVALID_COMMAND', message: 'stored command is unreadable' } }) }).where(eq(command.id, row.id));
+      return;
+    }
+    const jws = await signCommand(this.#deps.edgeKey, { agentId: row.agentId, jti: row.id, seq: row.seq, cmd, now: this.#deps.clock.now() });
+    this.#deps.hub.send(row.agentId, { type: 'edge:command', jws });
+  }
+
+  /** The stored command, with a secret's value joined in from the sealed store. */
+  async #materialize(row: CommandRow): Promise<Command | undefined> {
+    const parsed = Command.safeParse(JSON.parse(row.payload));
+    if (!parsed.success) return undefined;
+    const cmd = parsed.data;
+    if (cmd.kind !== 'secret.ensure' || !row.agentServiceId) return cmd;
+    const secret = await this.#deps.db
+      .select({ ciphertext: agentServiceSecret.ciphertext })
+      .from(agentServiceSecret)
+      .where(and(eq(agentServiceSecret.agentServiceId, row.agentServiceId), eq(agentServiceSecret.name, cmd.name)))
+      .get();
+    if (!secret) return undefined;
+    const value = await this.#deps.secrets.decrypt(secret.ciphertext);
+    return { ...cmd, valueB64: toBase64(value) };
+  }
+
+  async #authorStillValid(row: CommandRow): Promise<boolean> {
+    if (!row.actorId) return true; // system (reconcile)
+    const { db, clock } = this.#deps;
+    if (row.actorType === 'user') {
+      const u = await db.select({ id: user.id }).from(user).where(and(eq(user.id, row.actorId), isNull(user.deactivatedAt))).get();
+      return u !== undefined;
+    }
+    if (row.actorType === 'token') {
+      const t = await db.select({ expiresAt: apiToken.expiresAt }).from(apiToken).where(and(eq(apiToken.id, row.actorId), isNull(apiToken.revokedAt))).get();
+      return t !== undefined && t.expiresAt.getTime() > clock.now().getTime();
+    }
+    return true;
+  }
+}
+
+function toBase64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
