@@ -10,8 +10,8 @@ const optionalString = z
  * entries hand the raw environment to `loadConfig` and pass the result down.
  */
 export const ConfigSchema = z.object({
-  /** TCP port of the Node server. */
-  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** TCP port of the Node server (0 = any free port). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /** `file:…` (embedded libSQL, default) or `libsql://…` / `https://…` (remote libSQL). */
   BERTH_DATABASE_URL: z
     .string()
