@@ -38,6 +38,12 @@ describe('Command', () => {
     expect(ReconcileEntry.safeParse({ tenantId: 't2', agentServiceId: 's1', specHash: upsert.specHash, desired: upsert }).success).toBe(false);
   });
 
+  it('refuses a scoped reconcile carrying a service of another tenant', () => {
+    const services = [{ tenantId: 't1', agentServiceId: 's1', specHash: upsert.specHash, desired: upsert }];
+    expect(Command.safeParse({ kind: 'reconcile', tenantIds: ['t1'], services }).success).toBe(true);
+    expect(Command.safeParse({ kind: 'reconcile', tenantIds: ['t2'], services }).success).toBe(false);
+  });
+
   it('names the tenant as subject, and the cluster for reconcile', () => {
     expect(commandSubject(Command.parse({ kind: 'service.remove', tenantId: 't9', agentServiceId: 's' }))).toBe('t9');
     expect(commandSubject(Command.parse({ kind: 'reconcile', services: [] }))).toBe('*');

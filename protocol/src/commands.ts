@@ -56,8 +56,8 @@ export type ReconcileEntry = z.infer<typeof ReconcileEntry>;
 
 /**
  * A command from the edge to one agent. `service.create` and `service.update` are both upserts.
- * `reconcile` carries the complete desired set of the cluster: Berth-labelled services absent from
- * it are removed. Every kind except `reconcile` names a `tenantId`, which must equal the JWS `sub`.
+ * `reconcile` carries the complete desired set of the cluster (or of `tenantIds`): Berth-labelled
+ * services absent from it are removed. Every kind except `reconcile` names a `tenantId`, which must equal the JWS `sub`.
  */
 export const Command = z.discriminatedUnion('kind', [
   ServiceUpsert.extend({ kind: z.literal('service.create') }),
@@ -76,7 +76,14 @@ export const Command = z.discriminatedUnion('kind', [
     valueB64: z.string().max(700_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'use standard base64'),
   }),
   z.strictObject({ kind: z.literal('logs.tail'), ...ServiceTarget, tail: z.number().int().min(1).max(5000) }),
-  z.strictObject({ kind: z.literal('reconcile'), services: z.array(ReconcileEntry).max(10_000) }),
+  z
+    .strictObject({
+      kind: z.literal('reconcile'),
+      services: z.array(ReconcileEntry).max(10_000),
+      /** When set, only these tenants' services are compared (and pruned); otherwise the whole cluster. */
+      tenantIds: z.array(ObjectId).min(1).max(10_000).optional(),
+    })
+    .refine((c) => c.tenantIds === undefined || c.services.every((s) => c.tenantIds?.includes(s.tenantId)), 'every service must belong to one of tenantIds'),
 ]);
 /** Parsed value of {@link Command}. */
 export type Command = z.infer<typeof Command>;

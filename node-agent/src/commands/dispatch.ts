@@ -15,7 +15,7 @@ export const HANDLERS: HandlerTable = {
   'network.ensure': networkEnsure,
   'secret.ensure': secretEnsure,
   'logs.tail': logsTail,
-  reconcile: async (cmd, ctx) => ({ ok: true, data: await reconcile(ctx.docker, cmd.services, ctx.policy, ctx.log) }),
+  reconcile: async (cmd, ctx) => ({ ok: true, data: await reconcile(ctx.docker, cmd.services, ctx.policy, ctx.log, cmd.tenantIds) }),
 };
 
 function handlerFor<K extends Command['kind']>(table: HandlerTable, cmd: Extract<Command, { kind: K }>, ctx: HandlerContext): Promise<CommandResult> {

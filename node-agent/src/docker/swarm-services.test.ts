@@ -59,6 +59,15 @@ describe('upsertService', () => {
     expect(docker.services.get(first.swarmServiceId)?.version).toBe(2);
   });
 
+  it('keeps the Swarm name when an agent service is renamed and moves the DNS alias', async () => {
+    const docker = await setup();
+    const first = await upsertService(docker, desired(), policy);
+    await upsertService(docker, desired({ name: 'api' }, 'hash-0002'), policy);
+    const spec = docker.specOf(first.swarmServiceId);
+    expect(spec?.['Name']).toBe('berth-t1-web');
+    expect(spec?.['TaskTemplate']).toMatchObject({ Networks: [{ Aliases: ['api'] }] });
+  });
+
   it('refuses a forbidden spec before touching Docker', async () => {
     const docker = await setup();
     await expect(upsertService(docker, desired({ privileged: true }), policy)).rejects.toMatchObject({ code: 'POLICY_PRIVILEGED' });

@@ -76,8 +76,10 @@ export async function upsertService(docker: DockerPort, desired: ServiceUpsert, 
   }
   const network = await resolveTenantNetwork(docker, desired.tenantId, desired.network);
   const secrets = await resolveTenantSecrets(docker, desired.tenantId, desired.spec.secrets, desired.secrets);
-  const build = (forceUpdate: number): ReturnType<typeof buildServiceSpec> => {
-    const engineSpec = buildServiceSpec(desired, { networkTarget: network.id, secrets, forceUpdate });
+  const build = (forceUpdate: number, keepName?: string): ReturnType<typeof buildServiceSpec> => {
+    const built = buildServiceSpec(desired, { networkTarget: network.id, secrets, forceUpdate });
+    // Swarm cannot rename a service; a renamed agent service keeps its Swarm name and gets the new DNS alias.
+    const engineSpec = keepName === undefined ? built : { ...built, Name: keepName };
     const violations = checkEngineServiceSpec(engineSpec, { ...policy, allowedNetworks: [network.id] });
     if (violations.length > 0) throw new AdmissionRefused(violations);
     return engineSpec;
@@ -87,7 +89,7 @@ export async function upsertService(docker: DockerPort, desired: ServiceUpsert, 
     const id = await docker.createService(spec);
     return { swarmServiceId: id, swarmServiceName: spec.Name, action: 'created' };
   }
-  await updateWithVersion(docker, existing, async (cur) => build(cur.forceUpdate));
+  await updateWithVersion(docker, existing, async (cur) => build(cur.forceUpdate, cur.name));
   return { swarmServiceId: existing.id, swarmServiceName: existing.name, action: 'updated' };
 }
 

@@ -32,6 +32,17 @@ describe('reconcile', () => {
     expect(hashes).toEqual(['hash-keep-1', 'hash-new-1', 'hash-stale-2']);
   });
 
+  it('only prunes services of the tenants in scope', async () => {
+    const docker = new FakeDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    await ensureTenantNetwork(docker, 't2', 'net-t2');
+    await upsertService(docker, upsert('mine', 'hash-mine-1'), policy);
+    await upsertService(docker, { ...upsert('theirs', 'hash-theirs-1'), tenantId: 't2', network: 'net-t2' }, policy);
+    const data = await reconcile(docker, [], policy, silentLogger, ['t1']);
+    expect(data.drift.map((d) => [d.tenantId, d.drift])).toEqual([['t1', 'unwanted']]);
+    expect((await docker.listServices([])).map((s) => s.labels[LABEL.tenant])).toEqual(['t2']);
+  });
+
   it('leaves services without the berth.managed label alone', async () => {
     const docker = new FakeDockerPort();
     await docker.createService({

@@ -17,13 +17,21 @@ async function removeQuietly(docker: DockerPort, id: string): Promise<void> {
 }
 
 /**
- * Brings the cluster to the edge's desired set. Only `berth.managed=true` services are looked at:
+ * Brings the cluster (or the given tenants) to the edge's desired set. Only `berth.managed=true`
+ * services are looked at:
  * missing ones are created, hash mismatches updated, duplicates and services the edge no longer
  * wants removed. One failed repair does not stop the others; each drift entry says what happened.
  */
-export async function reconcile(docker: DockerPort, desired: readonly ReconcileEntry[], policy: AdmissionPolicy, log: Logger): Promise<ReconcileData> {
+export async function reconcile(
+  docker: DockerPort,
+  desired: readonly ReconcileEntry[],
+  policy: AdmissionPolicy,
+  log: Logger,
+  tenantIds?: readonly string[],
+): Promise<ReconcileData> {
   const actual = new Map<string, SwarmService[]>();
-  for (const svc of await docker.listServices([MANAGED_FILTER])) {
+  const inScope = (svc: SwarmService): boolean => tenantIds === undefined || tenantIds.includes(svc.labels[LABEL.tenant] ?? '');
+  for (const svc of (await docker.listServices([MANAGED_FILTER])).filter(inScope)) {
     const k = key(svc.labels[LABEL.tenant] ?? '', svc.labels[LABEL.agentService] ?? '');
     actual.set(k, [...(actual.get(k) ?? []), svc].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)));
   }

@@ -22,8 +22,10 @@ describe('agent service lifecycle on a real swarm', () => {
 
   it('creates the tenant network encrypted and not attachable', async () => {
     expect(h.result(await h.send({ kind: 'network.ensure', tenantId: h.tenantId, name: h.network }))).toMatchObject({ ok: true, data: { created: true } });
-    const info: unknown = await h.engine.getNetwork(h.network).inspect();
-    expect(info).toMatchObject({ Driver: 'overlay', Attachable: false, Options: { encrypted: 'true' }, Labels: { [LABEL.tenant]: h.tenantId } });
+    // The engine fills Driver/Options of a fresh swarm network asynchronously: poll, do not sleep.
+    await expect
+      .poll(async (): Promise<unknown> => h.engine.getNetwork(h.network).inspect(), { timeout: 5000, interval: 50 })
+      .toMatchObject({ Driver: 'overlay', Attachable: false, Options: { encrypted: 'true' }, Labels: { [LABEL.tenant]: h.tenantId } });
   });
 
   it('creates a service that reaches running, with init and limits', async () => {
