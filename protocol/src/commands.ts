@@ -158,8 +158,11 @@ export const LogLine = z.object({ stream: z.enum(['stdout', 'stderr']), ts: z.st
 /** Parsed value of {@link LogLine}. */
 export type LogLine = z.infer<typeof LogLine>;
 
-/** `data` of a successful `logs.tail`. */
-export const LogsTailData = z.object({ lines: z.array(LogLine) });
+/** Budget (UTF-8 bytes of the `lines` JSON) of a `logs.tail` result, so a signed result fits a socket frame. */
+export const LOGS_TAIL_MAX_BYTES = 768 * 1024;
+
+/** `data` of a successful `logs.tail`; `truncated` when older lines or long lines were cut to fit. */
+export const LogsTailData = z.object({ lines: z.array(LogLine), truncated: z.boolean().optional() });
 /** Parsed value of {@link LogsTailData}. */
 export type LogsTailData = z.infer<typeof LogsTailData>;
 

@@ -1,5 +1,6 @@
 import type { Command, CommandResult } from '@berth/protocol';
 import type { Handler, HandlerContext } from '../handler-context.ts';
+import { capLogLines } from './cap-log-lines.ts';
 import { removeService, restartService, scaleService, tailServiceLogs, upsertService } from '../../docker/swarm-services.ts';
 
 /** `service.create` and `service.update` are both upserts. */
@@ -29,5 +30,5 @@ export const serviceRemove: Handler<'service.remove'> = async (cmd, ctx) => ({
 /** `logs.tail`. */
 export const logsTail: Handler<'logs.tail'> = async (cmd, ctx) => ({
   ok: true,
-  data: { lines: await tailServiceLogs(ctx.docker, cmd.tenantId, cmd.agentServiceId, cmd.tail) },
+  data: capLogLines(await tailServiceLogs(ctx.docker, cmd.tenantId, cmd.agentServiceId, cmd.tail)),
 });
