@@ -33,7 +33,7 @@ describe('the permission table matches the registered routes', () => {
 
 describe('a route missing from the permission table', () => {
   let h: Harness;
-  let cookie: string;
+  let cookie: string | undefined;
   let userId: string;
   beforeAll(async () => {
     h = await createHarness();
