@@ -95,11 +95,14 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     },
     stop: () => {
       stopping ??= (async () => {
+        const started = Date.now();
         await watcher.stop();
         await processor.idle();
+        log.debug('commands drained', { elapsedMs: Date.now() - started });
         await Promise.race([batcher.flush(), new Promise((r) => setTimeout(r, 1000).unref())]);
         batcher.stop();
         await connection.stop();
+        log.info('agent stopped', { elapsedMs: Date.now() - started });
       })();
       return stopping;
     },
