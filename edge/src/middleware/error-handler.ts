@@ -56,7 +56,9 @@ export function validationHook(result: { success: true } | { success: false; err
 /** Requests that carry a body must say it is JSON. */
 export function requireJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
+    // A body announces itself by length, chunking or a type; an empty DELETE has none of them.
+    const length = c.req.header('content-length');
+    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined || c.req.header('content-type') !== undefined;
     if (hasBody && !c.req.path.startsWith('/api/auth/')) {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\b/i.test(type)) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');

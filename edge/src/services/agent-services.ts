@@ -18,6 +18,7 @@ import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import type { Aead } from '../crypto/aead.ts';
+import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { enqueueCommand } from '../agents/outbox.ts';
 import { canonicalJson, secretSwarmName, sha256Hex, tenantNetworkName } from '../agents/naming.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
@@ -36,6 +37,13 @@ export interface CommandSink {
 export interface AgentServiceDeps extends ServiceDeps {
   secrets: Aead;
   sink: CommandSink;
+  bus: TenantEventBus;
+}
+
+/** Tells the tenant's stream about a status the API itself set (pending, stopped, removing…). */
+function announce(deps: AgentServiceDeps, row: Row, previous: Row['status'] | undefined) {
+  if (row.status === previous) return;
+  deps.bus.publish(row.tenantId, { agentServiceId: row.id, name: row.name, status: row.status, reason: row.statusReason, at: row.updatedAt.toISOString() });
 }
 
 const DEFAULT_LIMITS = { cpu: 0.5, memoryMb: 256 };
@@ -222,6 +230,7 @@ export async function createAgentService(deps: AgentServiceDeps, req: RequestFac
       result: row,
     };
   });
+  announce(deps, result, undefined);
   void deps.sink.kick(clusterRow.id);
   return toDto(result, await onlineClusters(deps.db, deps.clock.now()));
 }
@@ -282,6 +291,7 @@ export async function updateAgentService(deps: AgentServiceDeps, req: RequestFac
       result: { ...current, ...changes },
     };
   });
+  announce(deps, row, current.status);
   void deps.sink.kick(current.clusterId);
   return toDto(row, await onlineClusters(deps.db, deps.clock.now()));
 }
@@ -344,6 +354,7 @@ export async function changeLifecycle(deps: AgentServiceDeps, req: RequestFacts,
       result: { ...fresh, ...changes },
     };
   });
+  announce(deps, row, current.status);
   void deps.sink.kick(current.clusterId);
   return toDto(row, await onlineClusters(deps.db, deps.clock.now()));
 }
