@@ -119,6 +119,20 @@ describe('CommandProcessor', () => {
     expect(docker.calls.filter((c) => c.op === 'createService')).toHaveLength(0);
   });
 
+  it('runs a redelivered log tail again instead of storing its lines', async () => {
+    const { edge, processor, docker, persisted } = await setup();
+    await run(processor, edge, ensureNet, 1);
+    await run(processor, edge, create(), 2);
+    const [id] = docker.services.keys();
+    docker.logs.set(id ?? '', [{ stream: 'stdout', line: 'one' }]);
+    const jws = await signCommand(edge, { kind: 'logs.tail', tenantId: 't1', agentServiceId: 'svc-web', tail: 10 }, { aud: AGENT, seq: 3 });
+    await processor.handle(jws);
+    docker.logs.set(id ?? '', [{ stream: 'stdout', line: 'one' }, { stream: 'stdout', line: 'two' }]);
+    const again = await processor.handle(jws);
+    expect(again.kind === 'executed' ? resultOf(again.resultJws).result : undefined).toEqual({ ok: true, data: { lines: [{ stream: 'stdout', line: 'one' }, { stream: 'stdout', line: 'two' }] } });
+    expect(persisted.at(-1)?.applied.at(-1)?.result).toEqual({ ok: true });
+  });
+
   it('turns a Docker failure into a failed result instead of throwing', async () => {
     const { edge, processor } = await setup();
     const out = await run(processor, edge, create(), 1);

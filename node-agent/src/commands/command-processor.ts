@@ -1,4 +1,4 @@
-import type { CommandClaims } from '@berth/protocol';
+import type { Command, CommandClaims } from '@berth/protocol';
 import { CommandRejected, errorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentSigner } from '../signing/agent-signer.ts';
@@ -6,6 +6,9 @@ import { dispatch } from './dispatch.ts';
 import type { HandlerContext, HandlerTable } from './handler-context.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 import { verifyCommand, type VerifyOptions } from './verify-command.ts';
+
+/** Commands without side effects: a redelivery runs them again instead of replaying a stored result. */
+const READ_ONLY: ReadonlySet<Command['kind']> = new Set(['logs.tail']);
 
 /** What became of one `edge:command` frame. */
 export type CommandOutcome =
@@ -77,14 +80,16 @@ export class CommandProcessor {
       this.#log.warn('command rejected', { ...fields, code: 'COMMAND_STALE_SEQ', lastSeq: verdict.lastSeq });
       return { kind: 'rejected', code: 'COMMAND_STALE_SEQ' };
     }
-    if (verdict.kind === 'applied') {
+    const readOnly = READ_ONLY.has(claims.cmd.kind);
+    if (verdict.kind === 'applied' && !readOnly) {
       this.#log.info('command redelivered, answering stored result', fields);
       return { kind: 'replayed', jti: claims.jti, resultJws: await signer.result(claims.jti, claims.seq, verdict.result, true) };
     }
     const started = Date.now();
     const result = await dispatch(claims.cmd, ctx, this.#deps.handlers);
     try {
-      await guard.commit(claims.jti, claims.seq, result);
+      // Read-only results (log tails) can be large and are cheap to recompute: store only the outcome.
+      await guard.commit(claims.jti, claims.seq, readOnly && result.ok ? { ok: true } : result);
     } catch (e) {
       // The handlers are idempotent, so a redelivery after this is safe, only not de-duplicated.
       this.#log.error('command result not persisted', { ...fields, code: errorCode(e) });

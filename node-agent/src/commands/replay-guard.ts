@@ -32,7 +32,7 @@ export class ReplayGuard {
   constructor(initial: ReplayState, persist: (s: ReplayState) => Promise<void>, opts: { capacity?: number; clock?: () => number } = {}) {
     this.#lastSeq = initial.lastSeq;
     this.#applied = new Map(initial.applied.map((a) => [a.jti, a]));
-    this.#capacity = opts.capacity ?? 1000;
+    this.#capacity = opts.capacity ?? 256;
     this.#persist = persist;
     this.#clock = opts.clock ?? Date.now;
   }
