@@ -5,6 +5,7 @@ import { actorId, type RequestFacts } from '../context.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { nextRow, readHead } from './store.ts';
+import { withChainLock } from './chain-lock.ts';
 
 /** What an audit row says about the action, beyond who and when. */
 export interface AuditNote {
@@ -46,13 +47,18 @@ export async function commitAudited<T>(
   tenantId: string | null,
   plan: () => Promise<Plan<T>>,
 ): Promise<T> {
+  return withChainLock(deps.db, chain, () => commitLoop(deps, req, chain, tenantId, plan));
+}
+
+async function commitLoop<T>(deps: AuditDeps, req: RequestFacts, chain: string, tenantId: string | null, plan: () => Promise<Plan<T>>): Promise<T> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) await backoff(attempt);
     const head = await readHead(deps.db, chain);
     let planned: Plan<T>;
     try {
       planned = await plan();
     } catch (err) {
-      if (err instanceof AppError) await recordOutcome(deps, req, chain, tenantId, refusalNote(err), err.status === 403 ? 'denied' : 'failure');
+      if (err instanceof AppError) await appendOutcome(deps, req, chain, tenantId, refusalNote(err), err.status === 403 ? 'denied' : 'failure');
       throw err;
     }
     const row = await nextRow(chain, head, {
@@ -88,7 +94,19 @@ function refusalNote(err: AppError): AuditNote {
  * Appends a row that records an outcome with no change attached (a denial or a refused
  * request). Retries on a lost race like commitAudited.
  */
-export async function recordOutcome(
+export function recordOutcome(
+  deps: AuditDeps,
+  req: RequestFacts,
+  chain: string,
+  tenantId: string | null,
+  note: AuditNote,
+  result: 'success' | 'denied' | 'failure',
+): Promise<void> {
+  return withChainLock(deps.db, chain, () => appendOutcome(deps, req, chain, tenantId, note, result));
+}
+
+/** recordOutcome without taking the chain lock (for callers that already hold it). */
+async function appendOutcome(
   deps: AuditDeps,
   req: RequestFacts,
   chain: string,
@@ -97,6 +115,7 @@ export async function recordOutcome(
   result: 'success' | 'denied' | 'failure',
 ): Promise<void> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) await backoff(attempt);
     const head = await readHead(deps.db, chain);
     const row = await nextRow(chain, head, {
       tenantId,
@@ -121,6 +140,12 @@ export async function recordOutcome(
     }
   }
   throw new AppError(503, 'AUDIT_WRITE_FAILED', 'the audit log is too busy; retry');
+}
+
+/** Jittered, growing pause between optimistic retries (another process holds the chain). */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** SQLite's result code for an error, looking through wrapper errors' causes. */

@@ -1,4 +1,5 @@
 import { createTestDb, type TestDb } from '@berth/db/testing';
+import { openDb } from '@berth/db';
 import { createApp } from '../../src/app.ts';
 import { loadConfig, type RawEnv } from '../../src/config.ts';
 import { createMemoryLogger } from '../../src/logger.ts';
@@ -31,6 +32,7 @@ export interface Harness {
   signUp(email: string, password?: string, name?: string): Promise<Caller & { userId: string; email: string }>;
   signIn(email: string, password?: string): Promise<Response>;
   setupAdmin(email?: string): Promise<Caller & { userId: string; email: string }>;
+  url: string;
   agents: Awaited<ReturnType<typeof createAgentDeps>>['agents'];
   hub: Awaited<ReturnType<typeof createAgentDeps>>['hub'];
   bus: Awaited<ReturnType<typeof createAgentDeps>>['bus'];
@@ -48,8 +50,9 @@ function cookieFrom(res: Response): string {
 }
 
 /** A real app on a real migrated libSQL file, driven in-process through app.request. */
-export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Harness> {
-  const t = await createTestDb();
+export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sameDatabaseAs?: Harness } = {}): Promise<Harness> {
+  // A second app on the same database file: what two edge instances behind one libSQL look like.
+  const t = opts.sameDatabaseAs ? await reopen(opts.sameDatabaseAs.url) : await createTestDb();
   const logger = createMemoryLogger();
   const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
   const theClock = clock ?? { now: () => new Date() };
@@ -102,7 +105,12 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock): Promise<Ha
     return { cookie: cookieFrom(res), userId: me.id, email };
   };
 
-  return { app, db: t.db, client: t.client, logger, agents: agentDeps.agents, hub: agentDeps.hub, bus: agentDeps.bus, call, json, signUp, signIn, setupAdmin, close: t.close };
+  return { app, url: t.url, db: t.db, client: t.client, logger, agents: agentDeps.agents, hub: agentDeps.hub, bus: agentDeps.bus, call, json, signUp, signIn, setupAdmin, close: t.close };
 }
 
 export { cookieFrom };
+
+async function reopen(url: string): Promise<TestDb> {
+  const { db, client } = await openDb({ url });
+  return { db, client, url, close: () => client.close() };
+}
