@@ -11,6 +11,7 @@ import { clientIp } from './middleware/client-ip.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { authorize } from './middleware/authorize.ts';
+import { idempotency } from './middleware/idempotency.ts';
 import { errorHandler, notFoundHandler, requireJsonBody } from './middleware/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/*', requireJsonBody());
   app.use('*', authenticate({ db: deps.db, auth, clock: deps.clock }));
   app.use('*', authorize(services));
+  app.use('/api/v1/*', idempotency(services));
 
   registerSystemRoutes(app, deps);
   authRoutes(app, auth, services);
