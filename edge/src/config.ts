@@ -33,6 +33,11 @@ export const ConfigSchema = z.object({
   BERTH_OIDC_CLIENT_SECRET: optionalString,
   /** Label of the SSO button. */
   BERTH_OIDC_NAME: z.string().default('Single sign-on'),
+  /**
+   * Set by `npm start` when a Docker engine is reachable: the edge writes a one-time join token
+   * for the local agent to this file (mode 0600), creating the shared cluster "local" if needed.
+   */
+  BERTH_LOCAL_AGENT_TOKEN_FILE: optionalString,
   /** Largest accepted request body, in bytes. */
   BERTH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   /** debug | info | warn | error */

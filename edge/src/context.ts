@@ -5,7 +5,9 @@ import type { RouteRule } from './permissions.ts';
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: string; email: string; name: string; platformRole: 'admin' | 'user'; sessionId: string }
-  | { kind: 'token'; tokenId: string; tenantId: string; role: Role };
+  | { kind: 'token'; tokenId: string; tenantId: string; role: Role }
+  /** Berth itself (first-start housekeeping); never the result of an HTTP request. */
+  | { kind: 'system'; name: string };
 
 /** The tenant a tenant-scoped request acts on, resolved from `:tenant` (id or slug). */
 export interface TenantScope {
@@ -36,5 +38,6 @@ export type AppEnv = { Variables: AppVariables };
 export function actorId(actor: Actor): string | null {
   if (actor.kind === 'user') return actor.userId;
   if (actor.kind === 'token') return actor.tokenId;
+  if (actor.kind === 'system') return actor.name;
   return null;
 }

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { openDb } from '@berth/db';
@@ -14,6 +14,7 @@ import { loadOrCreateSecretKey, newSetupToken, stateDir } from './node-secrets.t
 import { isSetupDone } from '../services/setup.ts';
 import { createAgentDeps } from '../compose.ts';
 import { attachAgentSockets } from './node-agent-socket.ts';
+import { localAgentJoinToken } from '../services/local-cluster.ts';
 
 export interface NodeServer {
   url: string;
@@ -64,6 +65,10 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
   const ticker = setInterval(() => void agentDeps.agents.tick().catch(() => undefined), 5_000);
   ticker.unref();
   logger.info('berth edge listening', { url: baseUrl, port });
+  if (config.BERTH_LOCAL_AGENT_TOKEN_FILE) {
+    const token = await localAgentJoinToken({ db, clock: systemClock, logger, passwords: createScryptPasswordHasher(), edgeKid: agentDeps.agents.edgeKey.kid, baseUrl });
+    writeFileSync(config.BERTH_LOCAL_AGENT_TOKEN_FILE, token, { mode: 0o600 });
+  }
 
   return {
     url: baseUrl,

@@ -74,7 +74,7 @@ export class AgentRuntime {
         .where(and(eq(agentService.id, event.agentServiceId), eq(agentService.tenantId, event.tenantId), eq(agentService.clusterId, clusterId)))
         .get();
       if (!owned) {
-        this.#deps.logger.warn('status event for a service outside the agent cluster ignored', { agentId, clusterId, agentServiceId: event.agentServiceId });
+        this.#deps.logger.debug('status event for a service outside the agent cluster ignored', { agentId, clusterId, agentServiceId: event.agentServiceId });
         continue;
       }
       await observe(this.#deps, event.agentServiceId, { status: event.status, reason: event.reason ?? null, tasks: event.tasks });

@@ -90,7 +90,7 @@ async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tena
       return actor.platformRole === 'admin' ? allow() : deny(new AppError(403, 'FORBIDDEN', 'platform administrators only'));
     case 'tenant': {
       const ref = tenantRef;
-      if (actor.kind === 'anonymous') return deny(needUser(actor));
+      if (actor.kind === 'anonymous' || actor.kind === 'system') return deny(needUser(actor));
       let scope: TenantScope | undefined;
       if (actor.kind === 'token') {
         scope = await tokenScope(deps, actor, ref);
