@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Invitation, ROLE_RANK, type Role } from '@berth/protocol';
 import { PERMISSIONS } from '../../src/permissions.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
@@ -62,6 +63,8 @@ const member = (min: Role, tokens = true): Who => ({ kind: 'member', min, tokens
 interface Request {
   path: string;
   body?: unknown;
+  /** The success answer is an event stream that never ends: check the status, then hang up. */
+  stream?: boolean;
   /** An allowed caller's answer when it is not the route's success status (a domain rule). */
   allowedAnswer?: { status: number; code: string };
 }
@@ -71,6 +74,8 @@ interface Row {
   success: number;
   /** True when an allowed call changes state: every actor then gets a freshly built world. */
   mutates: boolean;
+  /** Allowed calls wait on something slow (an agent that never answers): run them side by side. */
+  slow?: boolean;
   prepare(ctx: { h: Harness; p: People; w: World; actor: ActorName }): Promise<Request>;
 }
 
@@ -198,10 +203,59 @@ const MATRIX: Record<string, Row> = {
   [`GET ${T}/quota`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/quota') }) },
   [`PUT ${T}/quota`]: { who: { kind: 'quota-admin' }, success: 200, mutates: true, prepare: async ({ w }) => ({ path: tenantPath(w, '/quota'), body: QUOTA }) },
 
+  [`POST ${T}/clusters`]: { who: member('admin', false), success: 201, mutates: true, prepare: async ({ w }) => ({ path: tenantPath(w, '/clusters'), body: { name: 'own' } }) },
+  [`GET ${T}/clusters`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/clusters') }) },
+  [`POST ${T}/clusters/:clusterId/join-tokens`]: {
+    who: member('admin', false),
+    success: 201,
+    mutates: true,
+    prepare: async ({ h, p, w }) => {
+      const own = await expectJson(h, ClusterJoin, 'POST', tenantPath(w, '/clusters'), 201, { cookie: p.owner.cookie, body: { name: 'own' } });
+      return { path: tenantPath(w, `/clusters/${own.cluster.id}/join-tokens`), body: {} };
+    },
+  },
+  [`POST ${T}/agents`]: { who: member('operator'), success: 202, mutates: true, prepare: async ({ w }) => ({ path: tenantPath(w, '/agents'), body: SERVICE }) },
+  [`GET ${T}/agents`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/agents') }) },
+  [`GET ${T}/agents/:agent`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, `/agents/${SERVICE.name}`) }) },
+  [`PATCH ${T}/agents/:agent`]: { who: member('operator'), success: 202, mutates: true, prepare: async (c) => ({ path: await withService(c), body: { replicas: 2 } }) },
+  [`POST ${T}/agents/:agent/scale`]: { who: member('operator'), success: 202, mutates: true, prepare: async (c) => ({ path: `${await withService(c)}/scale`, body: { replicas: 2 } }) },
+  [`POST ${T}/agents/:agent/restart`]: { who: member('operator'), success: 202, mutates: true, prepare: async (c) => ({ path: `${await withService(c)}/restart` }) },
+  [`POST ${T}/agents/:agent/stop`]: { who: member('operator'), success: 202, mutates: true, prepare: async (c) => ({ path: `${await withService(c)}/stop` }) },
+  [`POST ${T}/agents/:agent/start`]: {
+    who: member('operator'),
+    success: 202,
+    mutates: true,
+    prepare: async (c) => {
+      const path = await withService(c);
+      await c.h.json('POST', `${path}/stop`, 202, { cookie: c.p.owner.cookie });
+      return { path: `${path}/start` };
+    },
+  },
+  [`DELETE ${T}/agents/:agent`]: { who: member('operator'), success: 202, mutates: true, prepare: async (c) => ({ path: await withService(c) }) },
+  [`GET ${T}/agents/:agent/logs`]: {
+    who: member('operator'),
+    success: 200,
+    mutates: false,
+    slow: true,
+    // No agent is connected in this test, so an allowed caller waits for one and is told so.
+    prepare: async ({ w }) => ({ path: tenantPath(w, `/agents/${SERVICE.name}/logs`), allowedAnswer: { status: 503, code: 'AGENT_UNAVAILABLE' } }),
+  },
+  [`GET ${T}/usage`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/usage') }) },
+  [`GET ${T}/events`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/events'), stream: true }) },
+
   [`GET ${T}/audit`]: { who: member('admin'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/audit') }) },
   [`GET ${T}/audit/verify`]: { who: member('admin'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/audit/verify') }) },
   [`GET ${T}/audit/export`]: { who: member('admin'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/audit/export') }) },
 };
+
+const ClusterJoin = z.object({ cluster: z.object({ id: z.string() }) });
+const SERVICE = { name: 'svc', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.1, memoryMb: 16 } };
+
+/** Creates the agent service in a fresh world; answers its path. */
+async function withService({ h, p, w }: { h: Harness; p: People; w: World }) {
+  await h.json('POST', tenantPath(w, '/agents'), 202, { cookie: p.owner.cookie, body: SERVICE });
+  return tenantPath(w, `/agents/${SERVICE.name}`);
+}
 
 const SCOPED_ACCESS = new Set(['user', 'tenant', 'tenant-visitor', 'tenant-platform-admin']);
 
@@ -228,7 +282,9 @@ describe('authorization matrix: every user- and tenant-scoped route × every kin
   beforeAll(async () => {
     h = await createHarness();
     people = await signUpPeople(h);
+    await h.json('POST', '/api/v1/clusters', 201, { cookie: people.platformAdmin.cookie, body: { name: 'shared' } });
     shared = await buildWorld(h, people);
+    await withService({ h, p: people, w: shared });
     await createTenant(h, people.outsider, 'b'); // the outsider is an owner, just not of A
     await askToJoin(h, shared.tenantId, people.joiner); // so list routes have something to list
   });
@@ -244,41 +300,50 @@ describe('authorization matrix: every user- and tenant-scoped route × every kin
 
   describe.each(Object.entries(MATRIX))('%s', (key, row) => {
     const method = key.split(' ')[0] as string;
-    it.each(ACTORS.map((actor) => ({ actor, outcome: expectedOutcome(row.who, factsOf(actor)) })))(
-      'answers $actor with $outcome',
-      async ({ actor, outcome }) => {
-        const w = row.mutates ? await buildWorld(h, people) : shared;
-        const req = await row.prepare({ h, p: people, w, actor });
-        const { caller, actorId } = credentialsOf(actor, people, w);
-        const before = { tenant: await chainLength(h, w.tenantId), platform: await chainLength(h, 'platform') };
+    const cases = ACTORS.map((actor) => ({ actor, outcome: expectedOutcome(row.who, factsOf(actor)) }));
+    const run = async ({ actor, outcome }: (typeof cases)[number]) => {
+      const w = row.mutates ? await buildWorld(h, people) : shared;
+      const req = await row.prepare({ h, p: people, w, actor });
+      const { caller, actorId } = credentialsOf(actor, people, w);
+      const before = { tenant: await chainLength(h, w.tenantId), platform: await chainLength(h, 'platform') };
 
-        const res = await h.call(method, req.path, { ...caller, ...(req.body !== undefined ? { body: req.body } : {}) });
-        const text = await res.text();
+      const res = await h.call(method, req.path, { ...caller, ...(req.body !== undefined ? { body: req.body } : {}) });
+      if (outcome === 'allowed' && req.stream) {
+        expect(res.status).toBe(row.success);
+        expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        await res.body?.cancel();
+        return;
+      }
+      const text = await res.text();
 
-        if (outcome === 'allowed') {
-          const answer = req.allowedAnswer ?? { status: row.success, code: undefined };
-          expect(res.status, text).toBe(answer.status);
-          if (answer.code) expect(JSON.parse(text).error.code).toBe(answer.code);
-          return;
-        }
-        expect(res.status, text).toBe(outcome);
-        expect(JSON.parse(text).error.code).toBe(CODE_OF[outcome]);
+      if (outcome === 'allowed') {
+        const answer = req.allowedAnswer ?? { status: row.success, code: undefined };
+        expect(res.status, text).toBe(answer.status);
+        if (answer.code) expect(JSON.parse(text).error.code).toBe(answer.code);
+        return;
+      }
+      expect(res.status, text).toBe(outcome);
+      expect(JSON.parse(text).error.code).toBe(CODE_OF[outcome]);
 
-        // Denials are audited: in A's chain when the caller belongs to A, otherwise on the
-        // platform chain (A's log is not touched by strangers); anonymous reads are not.
-        const after = { tenant: await chainLength(h, w.tenantId), platform: await chainLength(h, 'platform') };
-        const facts = factsOf(actor);
-        if (facts.kind === 'anonymous' && method === 'GET') {
-          expect(after).toEqual(before);
-          return;
-        }
-        const inA = facts.roleInA !== null && key.includes(` ${T}`);
-        const [hit, untouched] = inA ? (['tenant', 'platform'] as const) : (['platform', 'tenant'] as const);
-        expect(after[hit]).toBe(before[hit] + 1);
-        expect(after[untouched]).toBe(before[untouched]);
-        const rule = PERMISSIONS[key];
-        expect(await lastRow(h, inA ? w.tenantId : 'platform')).toEqual({ action: `${rule?.resource}.${rule?.action}`, actorId, result: 'denied', code: CODE_OF[outcome] });
-      },
-    );
+      // Denials are audited: in A's chain when the caller belongs to A, otherwise on the
+      // platform chain (A's log is not touched by strangers); anonymous reads are not.
+      const after = { tenant: await chainLength(h, w.tenantId), platform: await chainLength(h, 'platform') };
+      const facts = factsOf(actor);
+      if (facts.kind === 'anonymous' && method === 'GET') {
+        expect(after).toEqual(before);
+        return;
+      }
+      const inA = facts.roleInA !== null && key.includes(` ${T}`);
+      const [hit, untouched] = inA ? (['tenant', 'platform'] as const) : (['platform', 'tenant'] as const);
+      expect(after[hit]).toBe(before[hit] + 1);
+      expect(after[untouched]).toBe(before[untouched]);
+      const rule = PERMISSIONS[key];
+      expect(await lastRow(h, inA ? w.tenantId : 'platform')).toEqual({ action: `${rule?.resource}.${rule?.action}`, actorId, result: 'denied', code: CODE_OF[outcome] });
+    };
+    const denied = cases.filter((c) => c.outcome !== 'allowed');
+    const allowed = cases.filter((c) => c.outcome === 'allowed');
+    // Denials count audit rows, so they run one at a time; slow allowed calls write none and may overlap.
+    if (denied.length > 0) it.each(denied)('answers $actor with $outcome', run);
+    if (allowed.length > 0) (row.slow ? it.concurrent : it).each(allowed)('answers $actor with $outcome', run);
   });
 });
