@@ -15,7 +15,7 @@ import { credentials, GHOST_EMAIL, opArbitraries, plan, type Op } from './tenant
  */
 
 const SEED = Number(process.env.BERTH_PROPERTY_SEED ?? Date.now() % 2 ** 31);
-const NUM_RUNS = 80;
+const NUM_RUNS = 100;
 const MAX_COMMANDS = 300;
 const MIN_REQUESTS = 10_000;
 
