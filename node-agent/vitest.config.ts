@@ -6,5 +6,7 @@ export default defineConfig({
     name: 'node-agent',
     include: ['src/**/*.test.ts', 'test/connection/**/*.test.ts'],
     environment: 'node',
+    // Socket tests finish in ~1 s alone; the full run shares 2 cores with every other suite.
+    testTimeout: 30_000,
   },
 });
