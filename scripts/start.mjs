@@ -17,7 +17,7 @@ const edgeUrl = process.env.BERTH_BASE_URL ?? `http://localhost:${port}`;
 const dockerSocket = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-  const res = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const res = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 

@@ -26,7 +26,7 @@ function step(name, cmd, args) {
 }
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-  step('install node modules', 'npm', ['ci', '--no-audit', '--no-fund']);
+  step('install node modules', 'npm', ['install', '--no-audit', '--no-fund']);
 }
 step('docker engine in swarm mode', 'bash', [join(root, 'scripts', 'docker-up.sh')]);
 step('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
