@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { actorId, type RequestFacts } from '../context.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import { nextRow, readHead } from './store.ts';
+import { nextRow, readHead, type AuditFacts } from './store.ts';
 import { withChainLock } from './chain-lock.ts';
 
 /** What an audit row says about the action, beyond who and when. */
@@ -61,19 +61,7 @@ async function commitLoop<T>(deps: AuditDeps, req: RequestFacts, chain: string, 
       if (err instanceof AppError) await appendOutcome(deps, req, chain, tenantId, refusalNote(err), err.status === 403 ? 'denied' : 'failure');
       throw err;
     }
-    const row = await nextRow(chain, head, {
-      tenantId,
-      at: deps.clock.now(),
-      actorType: req.actor.kind,
-      actorId: actorId(req.actor),
-      action: planned.note.action,
-      targetType: planned.note.targetType ?? null,
-      targetId: planned.note.targetId ?? null,
-      result: 'success',
-      requestId: req.requestId,
-      ip: req.ip,
-      details: planned.note.details ?? null,
-    });
+    const row = await nextRow(chain, head, facts(deps, req, tenantId, planned.note, 'success'));
     try {
       await deps.db.batch([deps.db.insert(auditLog).values(row), ...planned.writes]);
       return planned.result;
@@ -84,6 +72,23 @@ async function commitLoop<T>(deps: AuditDeps, req: RequestFacts, chain: string, 
     }
   }
   throw new AppError(503, 'CONFLICT', 'too many concurrent changes to this tenant; retry');
+}
+
+/** Who, when and what, as an audit row states it. */
+function facts(deps: AuditDeps, req: RequestFacts, tenantId: string | null, note: AuditNote, result: 'success' | 'denied' | 'failure'): AuditFacts {
+  return {
+    tenantId,
+    at: deps.clock.now(),
+    actorType: req.actor.kind,
+    actorId: actorId(req.actor),
+    action: note.action,
+    targetType: note.targetType ?? null,
+    targetId: note.targetId ?? null,
+    result,
+    requestId: req.requestId,
+    ip: req.ip,
+    details: note.details ?? null,
+  };
 }
 
 function refusalNote(err: AppError): AuditNote {
@@ -117,19 +122,7 @@ async function appendOutcome(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (attempt > 1) await backoff(attempt);
     const head = await readHead(deps.db, chain);
-    const row = await nextRow(chain, head, {
-      tenantId,
-      at: deps.clock.now(),
-      actorType: req.actor.kind,
-      actorId: actorId(req.actor),
-      action: note.action,
-      targetType: note.targetType ?? null,
-      targetId: note.targetId ?? null,
-      result,
-      requestId: req.requestId,
-      ip: req.ip,
-      details: note.details ?? null,
-    });
+    const row = await nextRow(chain, head, facts(deps, req, tenantId, note, result));
     try {
       await deps.db.insert(auditLog).values(row);
       return;

@@ -13,7 +13,7 @@ import {
   type UpdateAgentServiceBody,
 } from '@berth/protocol';
 import { z } from 'zod';
-import type { RequestFacts, TenantScope } from '../context.ts';
+import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import type { ServiceDeps } from './service-deps.ts';
@@ -210,7 +210,7 @@ export async function createAgentService(deps: AgentServiceDeps, req: RequestFac
       runningReplicas: 0,
       replicaSeconds: 0,
       accountedAt: now,
-      createdBy: req.actor.kind === 'user' ? req.actor.userId : req.actor.kind === 'token' ? req.actor.tokenId : 'system',
+      createdBy: actorId(req.actor) ?? 'anonymous',
       createdAt: now,
       updatedAt: now,
     };

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { agent, cluster, joinToken, type Db } from '@berth/db';
 import type { Cluster, ClusterJoin, CreateClusterBody } from '@berth/protocol';
-import type { RequestFacts, TenantScope } from '../context.ts';
+import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import { PLATFORM_CHAIN } from '../audit/store.ts';
@@ -62,7 +62,7 @@ const enrollCommand = (deps: ClusterDeps, token: string) => `berth-agent enroll 
 
 /** Registers a cluster: shared when `owner` is null (platform admin), else the tenant's own. */
 export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner: TenantScope | null, body: CreateClusterBody): Promise<ClusterJoin> {
-  const creator = req.actor.kind === 'user' ? req.actor.userId : req.actor.kind === 'token' ? req.actor.tokenId : 'system';
+  const creator = actorId(req.actor) ?? 'anonymous';
   const id = crypto.randomUUID();
   const join = await newJoinToken(deps, id, creator, body.tokenTtlMinutes);
   const chain = owner ? owner.tenantId : PLATFORM_CHAIN;
@@ -87,7 +87,7 @@ export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner:
 /** A new join token for another manager of an existing cluster. */
 export async function issueJoinToken(deps: ClusterDeps, req: RequestFacts, owner: TenantScope | null, clusterId: string, ttlMinutes: number): Promise<ClusterJoin> {
   const row = await findClusterFor(deps.db, clusterId, owner, { ownedOnly: true });
-  const creator = req.actor.kind === 'user' ? req.actor.userId : 'system';
+  const creator = actorId(req.actor) ?? 'anonymous';
   const join = await newJoinToken(deps, row.id, creator, ttlMinutes);
   await commitAudited(deps, req, owner ? owner.tenantId : PLATFORM_CHAIN, owner?.tenantId ?? null, async () => ({
     writes: [deps.db.insert(joinToken).values(join.row)],

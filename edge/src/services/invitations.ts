@@ -1,7 +1,7 @@
 import { and, desc, eq, gt } from 'drizzle-orm';
 import { invitation, membership, tenant, user } from '@berth/db';
 import type { Invitation, Role } from '@berth/protocol';
-import type { RequestFacts, TenantScope } from '../context.ts';
+import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import { invitationDto } from './dto.ts';
@@ -33,7 +33,7 @@ export async function createInvitation(
       email: body.email,
       role: body.role,
       status: 'pending' as const,
-      invitedBy: req.actor.kind === 'user' ? req.actor.userId : req.actor.kind === 'token' ? req.actor.tokenId : 'unknown',
+      invitedBy: actorId(req.actor) ?? 'anonymous',
       expiresAt: new Date(now.getTime() + body.expiresInHours * HOUR_MS),
       createdAt: now,
       decidedAt: null,

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { joinRequest, membership, user } from '@berth/db';
 import type { JoinRequest, Role } from '@berth/protocol';
-import type { RequestFacts, TenantScope } from '../context.ts';
+import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import { joinRequestDto } from './dto.ts';
@@ -59,7 +59,7 @@ export async function decideJoinRequest(
     if (found.r.status !== 'pending') throw new AppError(409, 'REQUEST_ALREADY_DECIDED', `the request was already ${found.r.status}`);
     if (decision.approve) assertMayGrant(scope, decision.role);
     const now = deps.clock.now();
-    const decidedBy = req.actor.kind === 'user' ? req.actor.userId : req.actor.kind === 'token' ? req.actor.tokenId : null;
+    const decidedBy = actorId(req.actor);
     const status = decision.approve ? ('approved' as const) : ('rejected' as const);
     const writes: BatchItem<'sqlite'>[] = [deps.db.update(joinRequest).set({ status, decidedAt: now, decidedBy }).where(eq(joinRequest.id, found.r.id))];
     if (decision.approve) {
