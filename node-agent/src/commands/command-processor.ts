@@ -34,7 +34,8 @@ export interface ProcessorDeps {
  *   rejected (bad JWS,      └─────► stale seq ──► rejected
  *   expired, wrong aud…)
  * ```
- * Verification runs on arrival; guard + execution run one command at a time in arrival order, so
+ * Verification starts on arrival; verdicts, guard and execution run one command at a time in
+ * arrival order (a later command never overtakes an earlier one and makes it stale), so
  * a redelivery racing its original waits and is then answered from the store. Rejected commands
  * get no result (their ids are not trustworthy); the edge times them out.
  */
@@ -50,15 +51,19 @@ export class CommandProcessor {
 
   /** Verifies, de-duplicates, executes and answers one command JWS. Never throws. */
   async handle(jws: string): Promise<CommandOutcome> {
-    let claims: CommandClaims;
-    try {
-      claims = await verifyCommand(jws, this.#deps.verify);
-    } catch (e) {
-      const code = e instanceof CommandRejected ? e.code : 'COMMAND_SIGNATURE_INVALID';
-      this.#log.warn('command rejected', { code, reason: e instanceof Error ? e.message : undefined });
+    // Verification starts at once, but its verdict is taken in arrival order: WebCrypto finishes
+    // out of order, and a command overtaking the one sent before it would make that one stale.
+    const verified = verifyCommand(jws, this.#deps.verify).then(
+      (claims): { claims: CommandClaims } | { rejected: unknown } => ({ claims }),
+      (e: unknown) => ({ rejected: e }),
+    );
+    const run = this.#queue.then(async (): Promise<CommandOutcome> => {
+      const v = await verified;
+      if ('claims' in v) return this.#execute(v.claims);
+      const code = v.rejected instanceof CommandRejected ? v.rejected.code : 'COMMAND_SIGNATURE_INVALID';
+      this.#log.warn('command rejected', { code, reason: v.rejected instanceof Error ? v.rejected.message : undefined });
       return { kind: 'rejected', code };
-    }
-    const run = this.#queue.then(() => this.#execute(claims));
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
