@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNodeServer, type NodeServer } from '../../src/adapters/node-server.ts';
 import { createLogger } from '../../src/logger.ts';
+import { StatusStreamEvent } from '@berth/protocol';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const AGENT_BIN = join(ROOT, 'node-agent', 'bin', 'berth-agent.mjs');
@@ -24,7 +25,8 @@ export interface Stack {
   dir: string;
   signUp(email: string): Promise<Client>;
   enrollAgent(name: string, clusterPath?: string, as?: Client): Promise<{ stateDir: string; clusterId: string }>;
-  runAgent(stateDir: string): ChildProcess;
+  /** Starts `berth-agent run`; `env` overrides the agent's environment (e.g. DOCKER_SOCKET). */
+  runAgent(stateDir: string, env?: Record<string, string>): ChildProcess;
   /** Resolves once `count` agents of the cluster show online. */
   waitOnline(clusterId: string, count?: number, as?: Client): Promise<void>;
   stop(): Promise<void>;
@@ -51,7 +53,9 @@ async function signedIn(url: string, email: string): Promise<Client> {
     const r = await call(method, path, body);
     const text = await r.text();
     if (r.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${r.status}: ${text}`);
-    return JSON.parse(text) as T;
+    // The caller names the DTO it expects from Berth's own API; the API validated it on the way out.
+    const parsed: T = JSON.parse(text);
+    return parsed;
   };
   return { cookie, call, json };
 }
@@ -98,8 +102,8 @@ export async function startStack(): Promise<Stack> {
       if (code !== 0) throw new Error(`enroll failed: ${stderr}`);
       return { stateDir, clusterId: joined.cluster.id };
     },
-    runAgent(stateDir) {
-      const child = spawn(process.execPath, [AGENT_BIN, 'run', '--state', stateDir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BERTH_LOG_LEVEL: 'warn' } });
+    runAgent(stateDir, env = {}) {
+      const child = spawn(process.execPath, [AGENT_BIN, 'run', '--state', stateDir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BERTH_LOG_LEVEL: 'warn', ...env } });
       agents.push(child);
       return child;
     },
@@ -123,12 +127,7 @@ export async function startStack(): Promise<Stack> {
   };
 }
 
-export interface StatusEvent {
-  agentServiceId: string;
-  name: string;
-  status: string;
-  reason: string | null;
-}
+export type StatusEvent = StatusStreamEvent;
 
 /** Subscribes to a tenant's SSE stream and records every `status` event. */
 export async function watchEvents(client: Client, tenant: string) {
@@ -151,7 +150,7 @@ export async function watchEvents(client: Client, tenant: string) {
         buffer = buffer.slice(cut + 2);
         if (!block.includes('event: status')) continue;
         const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data) events.push(JSON.parse(data.slice(6)) as StatusEvent);
+        if (data) events.push(StatusStreamEvent.parse(JSON.parse(data.slice(6))));
         waiters.splice(0).forEach((w) => w());
       }
     }
