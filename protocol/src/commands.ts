@@ -166,11 +166,15 @@ export const LogsTailData = z.object({ lines: z.array(LogLine), truncated: z.boo
 /** Parsed value of {@link LogsTailData}. */
 export type LogsTailData = z.infer<typeof LogsTailData>;
 
-/** What reconcile did (or failed to do) for one service. */
+/**
+ * What reconcile did (or failed to do) for one service: `missing` (recreated), `hash_mismatch`
+ * (spec re-applied), `replicas_mismatch` (same spec, other replica count: scaled back),
+ * `duplicate` and `unwanted` (removed).
+ */
 export const DriftEntry = z.object({
   tenantId: z.string(),
   agentServiceId: z.string(),
-  drift: z.enum(['missing', 'hash_mismatch', 'unwanted', 'duplicate']),
+  drift: z.enum(['missing', 'hash_mismatch', 'replicas_mismatch', 'unwanted', 'duplicate']),
   repaired: z.boolean(),
   error: CommandError.optional(),
 });

@@ -15,6 +15,7 @@ import { isSetupDone } from '../services/setup.ts';
 import { createAgentDeps } from '../compose.ts';
 import { attachAgentSockets } from './node-agent-socket.ts';
 import { localAgentJoinToken } from '../services/local-cluster.ts';
+import { defaultWebDir, staticFiles } from './static-files.ts';
 
 export interface NodeServer {
   url: string;
@@ -29,7 +30,7 @@ export interface NodeServer {
  * WebSockets on the same server, and a 5 s tick that re-sends unanswered commands.
  * `PORT=0` picks a free port (tests).
  */
-export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSetupToken?: (token: string) => void } = {}): Promise<NodeServer> {
+export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSetupToken?: (token: string) => void; /** Built UI to serve on the same origin; defaults to web/dist when built, `null` serves none. */ webDir?: string | null } = {}): Promise<NodeServer> {
   const dir = stateDir(env.BERTH_DATABASE_URL ?? 'file:.berth/berth.db');
   mkdirSync(dir, { recursive: true });
   const config = loadConfig(env, { secretKey: env.BERTH_SECRET_KEY ? undefined : loadOrCreateSecretKey(dir) });
@@ -58,13 +59,16 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
     clientIp: (c) => getConnInfo(c).remote.address ?? null,
   });
 
+  const webDir = opts.webDir === undefined ? defaultWebDir() : (opts.webDir ?? undefined);
+  const ui = webDir ? staticFiles(webDir) : undefined;
+  const handler: typeof app.fetch = ui ? async (req, ...rest) => (await ui(req)) ?? app.fetch(req, ...rest) : app.fetch;
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: handler, port, hostname: '0.0.0.0' }, () => resolve(s as Server)) as Server;
   });
   const wss = attachAgentSockets(server, agentDeps.agents, logger);
   const ticker = setInterval(() => void agentDeps.agents.tick().catch(() => undefined), 5_000);
   ticker.unref();
-  logger.info('berth edge listening', { url: baseUrl, port });
+  logger.info('berth edge listening', { url: baseUrl, port, ui: webDir ? 'served' : 'not built' });
   if (config.BERTH_LOCAL_AGENT_TOKEN_FILE) {
     const token = await localAgentJoinToken({ db, clock: systemClock, logger, passwords: createScryptPasswordHasher(), edgeKid: agentDeps.agents.edgeKey.kid, baseUrl });
     writeFileSync(config.BERTH_LOCAL_AGENT_TOKEN_FILE, token, { mode: 0o600 });

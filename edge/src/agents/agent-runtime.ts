@@ -10,6 +10,8 @@ import type { EdgeKey } from './edge-key.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { AgentSession, type SocketLike } from './agent-session.ts';
 import { observe } from './status.ts';
+import { recordDrift } from './drift.ts';
+import { enqueueReconcile, reconcileInFlight, RECONCILE_EVERY_MS } from './reconcile.ts';
 
 export interface AgentRuntimeDeps {
   db: Db;
@@ -30,6 +32,8 @@ const SERVICE_KINDS = new Set(['service.create', 'service.update', 'service.scal
 export class AgentRuntime {
   readonly dispatcher: Dispatcher;
   readonly #deps: AgentRuntimeDeps;
+  /** When each cluster was last reconciled (ms since epoch). */
+  readonly #reconciledAt = new Map<string, number>();
 
   constructor(deps: AgentRuntimeDeps) {
     this.#deps = deps;
@@ -42,18 +46,39 @@ export class AgentRuntime {
 
   /** A new socket: the session sends the challenge at once. */
   open(socket: SocketLike): AgentSession {
-    const session = new AgentSession({ ...this.#deps, dispatcher: this.dispatcher, onEvents: (a, c, e) => this.#onEvents(a, c, e) }, socket);
+    const session = new AgentSession(
+      { ...this.#deps, dispatcher: this.dispatcher, onEvents: (a, c, e) => this.#onEvents(a, c, e), onReady: (_a, c) => this.reconcile(c) },
+      socket,
+    );
     session.open();
     return session;
   }
 
-  /** Periodic work: re-send unanswered commands, deliver queued ones. */
+  /** Periodic work: re-send unanswered commands, deliver queued ones, reconcile now and then. */
   async tick(): Promise<void> {
     const clusters = await this.#deps.db.select({ id: cluster.id }).from(cluster).all();
     await this.dispatcher.tick(clusters.map((c) => c.id));
+    const now = this.#deps.clock.now().getTime();
+    for (const { id } of clusters) {
+      if (this.#deps.hub.connected(id).length === 0) continue;
+      if (now - (this.#reconciledAt.get(id) ?? 0) < RECONCILE_EVERY_MS) continue;
+      if (await reconcileInFlight(this.#deps.db, id)) continue;
+      await this.reconcile(id);
+    }
   }
 
-  async #onResult(row: { kind: string; agentServiceId: string | null }, result: CommandResult) {
+  /**
+   * Sends the cluster's complete desired set to one of its agents, which repairs any drift (a
+   * service removed or scaled behind Berth's back, one Berth does not know) and reports it.
+   */
+  async reconcile(clusterId: string): Promise<void> {
+    this.#reconciledAt.set(clusterId, this.#deps.clock.now().getTime());
+    await enqueueReconcile(this.#deps.db, clusterId, this.#deps.clock.now());
+    await this.dispatcher.kick(clusterId);
+  }
+
+  async #onResult(row: { kind: string; agentServiceId: string | null; agentId: string | null; clusterId: string }, result: CommandResult) {
+    if (row.kind === 'reconcile') return recordDrift(this.#deps, row.agentId, row.clusterId, result);
     if (!row.agentServiceId) return;
     const status = this.#deps;
     if (!result.ok) {
@@ -65,11 +90,16 @@ export class AgentRuntime {
     if (row.kind === 'service.remove') await observe(status, row.agentServiceId, { status: 'removed', reason: null });
   }
 
-  /** Status events, accepted only for services that run on the reporting agent's cluster. */
+  /**
+   * Status events, accepted only for services that run on the reporting agent's cluster. A live
+   * service reported `removed` was removed behind Berth's back: that is drift, not the end of the
+   * service; it reads `degraded` and a reconcile puts it back.
+   */
   async #onEvents(agentId: string, clusterId: string, claims: EventsClaims) {
+    let drifted = false;
     for (const event of claims.events) {
       const owned = await this.#deps.db
-        .select({ id: agentService.id })
+        .select({ id: agentService.id, status: agentService.status })
         .from(agentService)
         .where(and(eq(agentService.id, event.agentServiceId), eq(agentService.tenantId, event.tenantId), eq(agentService.clusterId, clusterId)))
         .get();
@@ -77,7 +107,14 @@ export class AgentRuntime {
         this.#deps.logger.debug('status event for a service outside the agent cluster ignored', { agentId, clusterId, agentServiceId: event.agentServiceId });
         continue;
       }
+      if (event.status === 'removed' && owned.status !== 'removing') {
+        this.#deps.logger.warn('agent service vanished from the swarm', { agentId, clusterId, tenantId: event.tenantId, agentServiceId: event.agentServiceId });
+        await observe(this.#deps, event.agentServiceId, { status: 'degraded', reason: 'the swarm service disappeared; reconciling', tasks: [] });
+        drifted = true;
+        continue;
+      }
       await observe(this.#deps, event.agentServiceId, { status: event.status, reason: event.reason ?? null, tasks: event.tasks });
     }
+    if (drifted) await this.reconcile(clusterId);
   }
 }

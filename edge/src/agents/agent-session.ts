@@ -26,6 +26,8 @@ export interface SessionDeps {
   logger: Logger;
   dispatcher: Dispatcher;
   onEvents(agentId: string, clusterId: string, claims: EventsClaims): Promise<void>;
+  /** The agent finished its handshake and its unanswered commands went out again. */
+  onReady?(agentId: string, clusterId: string): Promise<void>;
 }
 
 type State = 'challenged' | 'ready' | 'closed';
@@ -145,6 +147,7 @@ export class AgentSession {
     this.#send({ type: 'edge:welcome', agentId: row.id, clusterId: row.clusterId, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
     this.#deps.logger.info('agent connected', { agentId: row.id, clusterId: row.clusterId, version: frame.version });
     await this.#deps.dispatcher.agentReady(row.id, row.clusterId);
+    await this.#deps.onReady?.(row.id, row.clusterId);
   }
 
   async #heartbeat() {

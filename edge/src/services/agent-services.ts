@@ -9,7 +9,6 @@ import {
   type Command,
   type CommandResult,
   type CreateAgentServiceBody,
-  type ServiceUpsert,
   type UpdateAgentServiceBody,
 } from '@berth/protocol';
 import { z } from 'zod';
@@ -20,7 +19,7 @@ import type { ServiceDeps } from './service-deps.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { enqueueCommand } from '../agents/outbox.ts';
-import { canonicalJson, secretSwarmName, sha256Hex, tenantNetworkName } from '../agents/naming.ts';
+import { secretVersion, storedSecretVersion, upsertFor } from '../agents/service-upsert.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { defaultClusterFor, findClusterFor, registriesOf } from './clusters.ts';
 import { getQuota } from './tenants.ts';
@@ -125,24 +124,6 @@ export async function getAgentService(deps: ServiceDeps, scope: TenantScope, ref
 }
 
 // ---------- desired state ----------
-
-interface SecretVersion {
-  name: string;
-  contentHash: string;
-  swarmName: string;
-}
-
-async function secretVersion(tenantId: string, serviceId: string, name: string, value: string): Promise<SecretVersion> {
-  const contentHash = (await sha256Hex(`${name}\u0000${value}`)).slice(0, 16);
-  return { name, contentHash, swarmName: secretSwarmName(tenantId, serviceId, contentHash) };
-}
-
-async function upsertFor(tenantId: string, serviceId: string, spec: AgentServiceSpec, secrets: SecretVersion[]): Promise<ServiceUpsert> {
-  const network = tenantNetworkName(tenantId);
-  const refs = secrets.map((s) => ({ name: s.name, swarmName: s.swarmName, target: s.name }));
-  const specHash = (await sha256Hex(canonicalJson({ spec, network, secrets: refs }))).slice(0, 32);
-  return { tenantId, agentServiceId: serviceId, spec, specHash, network, secrets: refs };
-}
 
 function admit(spec: AgentServiceSpec, policy: { allowedRegistries: string[]; allowManagerPlacement: boolean }) {
   const violations = checkAdmission(spec, policy);
@@ -253,7 +234,7 @@ export async function updateAgentService(deps: AgentServiceDeps, req: RequestFac
 
   const changedValues = Object.entries(secretChanges ?? {}).filter((e): e is [string, string] => e[1] !== null);
   const fresh = await Promise.all(changedValues.map(async ([name, value]) => ({ name, value, version: await secretVersion(scope.tenantId, current.id, name, value), ciphertext: await deps.secrets.encrypt(value) })));
-  const kept = stored.filter((s) => names.has(s.name) && !fresh.some((f) => f.name === s.name)).map((s) => ({ name: s.name, contentHash: s.contentHash, swarmName: secretSwarmName(scope.tenantId, current.id, s.contentHash) }));
+  const kept = stored.filter((s) => names.has(s.name) && !fresh.some((f) => f.name === s.name)).map((s) => storedSecretVersion(scope.tenantId, current.id, s));
   const versions = [...kept, ...fresh.map((f) => f.version)].sort((a, b) => a.name.localeCompare(b.name));
   const upsert = await upsertFor(scope.tenantId, current.id, spec, versions);
 

@@ -10,7 +10,10 @@ import type { AgentSession } from '../../src/agents/agent-session.ts';
  * real agent).
  */
 export class FakeAgent {
+  /** Commands for services, networks, secrets and logs, in arrival order. */
   readonly received: CommandClaims[] = [];
+  /** `reconcile` commands (sent on every handshake and periodically), kept apart. */
+  readonly reconciles: CommandClaims[] = [];
   readonly frames: EdgeMessage[] = [];
   closedWith: { code: number; reason: string } | undefined;
   session: AgentSession | undefined;
@@ -73,7 +76,8 @@ export class FakeAgent {
 
   private async accept(jws: string) {
     const { payload } = await jwtVerify(jws, this.edgeKey, { algorithms: ['EdDSA'], typ: COMMAND_TYP, issuer: EDGE_ISSUER, audience: this.agentId });
-    this.received.push(CommandClaims.parse(payload));
+    const claims = CommandClaims.parse(payload);
+    (claims.cmd.kind === 'reconcile' ? this.reconciles : this.received).push(claims);
   }
 
   async reply(claims: CommandClaims, result: CommandResult = { ok: true, data: {} }) {

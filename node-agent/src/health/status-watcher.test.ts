@@ -3,6 +3,7 @@ import { ServiceUpsert, type ServiceStatusEvent } from '@berth/protocol';
 import { FakeDockerPort } from '../docker/fake-docker-port.ts';
 import { ensureTenantNetwork } from '../docker/swarm-networks.ts';
 import { removeService, upsertService } from '../docker/swarm-services.ts';
+import { buildServiceSpec } from '../docker/service-spec.ts';
 import { silentLogger } from '../logger.ts';
 import { StatusWatcher } from './status-watcher.ts';
 
@@ -46,5 +47,22 @@ describe('StatusWatcher', () => {
     await upsertService(docker, desired, policy);
     await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['running']);
     await watcher.stop();
+  });
+  it('does not report an agent service removed when only a duplicate of it goes away', async () => {
+    const docker = new FakeDockerPort();
+    const net = await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    const { swarmServiceId } = await upsertService(docker, desired, policy);
+    const duplicate = await docker.createService({ ...buildServiceSpec(desired, { networkTarget: net.id, secrets: [], forceUpdate: 0 }), Name: 'web-duplicate' });
+    await watcher.resync();
+    const before = events.length;
+    expect(events.map((e) => e.status)).toEqual(['running', 'running']);
+    await docker.removeService(duplicate);
+    await watcher.check(duplicate);
+    expect(events.slice(before)).toEqual([]);
+    await docker.removeService(swarmServiceId);
+    await watcher.check(swarmServiceId);
+    expect(events.slice(before).map((e) => e.status)).toEqual(['removed']);
   });
 });

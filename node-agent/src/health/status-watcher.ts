@@ -154,6 +154,8 @@ export class StatusWatcher {
     const known = this.#known.get(serviceId);
     if (!known) return;
     this.#known.delete(serviceId);
+    // A duplicate removed after a crash mid-create: the agent service itself is still there.
+    for (const other of this.#known.values()) if (other.tenantId === known.tenantId && other.agentServiceId === known.agentServiceId) return;
     this.#emit({ type: 'service.status', tenantId: known.tenantId, agentServiceId: known.agentServiceId, status: 'removed', tasks: [], at: Date.now() });
   }
 

@@ -68,4 +68,17 @@ describe('reconcile', () => {
       ['ok', true, undefined],
     ]);
   });
+  it('scales a service whose replica count was changed by hand back to the desired count', async () => {
+    const docker = new FakeDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const desired = upsert('web', 'hash-web-1');
+    await upsertService(docker, desired, policy);
+    const [svc] = await docker.listServices([]);
+    if (!svc) throw new Error('service not created');
+    await docker.updateService(svc.id, svc.version, { ...svc.spec, Mode: { Replicated: { Replicas: 5 } } });
+    const data = await reconcile(docker, [entry(desired)], policy, silentLogger);
+    expect(data).toEqual({ inSync: 0, drift: [{ tenantId: 't1', agentServiceId: 'web', drift: 'replicas_mismatch', repaired: true }] });
+    expect((await docker.listServices([])).map((s) => s.replicas)).toEqual([1]);
+    expect(await reconcile(docker, [entry(desired)], policy, silentLogger)).toEqual({ inSync: 1, drift: [] });
+  });
 });

@@ -2,7 +2,7 @@ import type { AdmissionPolicy, DriftEntry, ReconcileData, ReconcileEntry } from 
 import { toFailure } from '../commands/to-failure.ts';
 import type { DockerPort, SwarmService } from '../docker/docker-port.ts';
 import { LABEL, MANAGED_FILTER } from '../docker/labels.ts';
-import { upsertService } from '../docker/swarm-services.ts';
+import { scaleService, upsertService } from '../docker/swarm-services.ts';
 import { DockerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
@@ -19,8 +19,9 @@ async function removeQuietly(docker: DockerPort, id: string): Promise<void> {
 /**
  * Brings the cluster (or the given tenants) to the edge's desired set. Only `berth.managed=true`
  * services are looked at:
- * missing ones are created, hash mismatches updated, duplicates and services the edge no longer
- * wants removed. One failed repair does not stop the others; each drift entry says what happened.
+ * missing ones are created, hash mismatches updated, replica counts changed by hand scaled back
+ * (scale/stop/start change replicas without a new spec hash), duplicates and services the edge no
+ * longer wants removed. One failed repair does not stop the others; each drift entry says what happened.
  */
 export async function reconcile(
   docker: DockerPort,
@@ -57,7 +58,9 @@ export async function reconcile(
     for (const d of dups) await repair({ ...ids, drift: 'duplicate' }, () => removeQuietly(docker, d.id));
     if (!first) await repair({ ...ids, drift: 'missing' }, () => upsertService(docker, entry.desired, policy));
     else if (first.labels[LABEL.specHash] !== entry.specHash) await repair({ ...ids, drift: 'hash_mismatch' }, () => upsertService(docker, entry.desired, policy));
-    else inSync += 1;
+    else if (first.replicas !== entry.desired.spec.replicas) {
+      await repair({ ...ids, drift: 'replicas_mismatch' }, () => scaleService(docker, entry.tenantId, entry.agentServiceId, entry.desired.spec.replicas, policy));
+    } else inSync += 1;
   }
   for (const [k, services] of actual) {
     if (wanted.has(k)) continue;
