@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/migrations/**', '**/.wrangler/**', 'web/**/.qwik/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/migrations/**', '**/.wrangler/**', '**/worker-configuration.d.ts', 'web/**/.qwik/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

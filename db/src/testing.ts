@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type Db } from './client.ts';
+import { openDb, type LibSqlDb } from './client.ts';
 import { applyMigrations } from './migrate.ts';
 import type { Client } from '@libsql/client';
 
 export interface TestDb {
-  db: Db;
+  db: LibSqlDb;
   client: Client;
   url: string;
   close(): void;

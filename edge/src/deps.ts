@@ -4,7 +4,8 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import type { PasswordHasher } from './auth/password-hasher.ts';
-import type { AgentRuntime } from './agents/agent-runtime.ts';
+import type { EdgeKey } from './agents/edge-key.ts';
+import type { CommandSink } from './services/agent-services.ts';
 import type { TenantEventBus } from './events/tenant-event-bus.ts';
 import type { Aead } from './crypto/aead.ts';
 
@@ -22,8 +23,11 @@ export interface AppDeps {
   baseUrl: string;
   /** The first-boot token while setup has not run; undefined once it has (or when none was issued). */
   setupToken: string | undefined;
-  /** Agent sockets, the outbox dispatcher and status handling. */
-  agents: AgentRuntime;
+  /**
+   * The edge signing key and where new commands go. On Node the AgentRuntime itself; on Workers
+   * a sink that forwards to the cluster's Durable Object, where the dispatcher runs.
+   */
+  agents: { edgeKey: EdgeKey; dispatcher: CommandSink };
   /** Status fan-out to SSE subscribers. */
   bus: TenantEventBus;
   /** Seals tenant secret values at rest. */

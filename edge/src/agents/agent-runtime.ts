@@ -54,6 +54,16 @@ export class AgentRuntime {
     return session;
   }
 
+  /**
+   * A socket whose handshake finished before this runtime existed (a Durable Object woken from
+   * hibernation): the session continues as ready, without a new challenge.
+   */
+  async resume(socket: SocketLike, agentId: string): Promise<AgentSession> {
+    const session = new AgentSession({ ...this.#deps, dispatcher: this.dispatcher, onEvents: (a, c, e) => this.#onEvents(a, c, e) }, socket);
+    await session.resume(agentId);
+    return session;
+  }
+
   /** Periodic work: re-send unanswered commands, deliver queued ones, reconcile now and then. */
   async tick(): Promise<void> {
     const clusters = await this.#deps.db.select({ id: cluster.id }).from(cluster).all();

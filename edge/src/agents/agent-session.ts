@@ -106,6 +106,23 @@ export class AgentSession {
     }
   }
 
+  /**
+   * Picks up a socket whose handshake finished in an earlier life of this process (a Durable
+   * Object woken from hibernation): no new challenge, straight to ready, as long as the agent is
+   * still enrolled. Unanswered commands are not re-sent here; the dispatcher's tick does that.
+   */
+  async resume(agentId: string): Promise<void> {
+    const row = await this.#deps.db
+      .select()
+      .from(agent)
+      .where(and(eq(agent.id, agentId), isNull(agent.revokedAt)))
+      .get();
+    if (!row) return this.#fail('UNKNOWN_AGENT', 'agent is not enrolled');
+    const jwk = Ed25519PublicJwk.safeParse(JSON.parse(row.publicKeyJwk));
+    if (!jwk.success) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
+    this.#ready(row.id, row.clusterId, await importAgentKey(jwk.data));
+  }
+
   /** The socket closed (either side). */
   closed() {
     if (this.#state === 'closed') return;
@@ -132,22 +149,26 @@ export class AgentSession {
     const claims = await verifyHello(frame.proof, key, row.id, this.#deps.clock.now());
     if (claims.nonce !== this.#nonce) return this.#fail('AGENT_SIGNATURE_INVALID', 'proof is for another challenge');
     clearTimeout(this.#helloTimer);
-    this.#state = 'ready';
-    this.#agentId = row.id;
-    this.#clusterId = row.clusterId;
-    this.#key = key;
-    this.#link = {
-      agentId: row.id,
-      clusterId: row.clusterId,
-      send: (f) => this.#send(f),
-      close: (code, reason) => this.#socket.close(code, reason),
-    };
-    this.#deps.hub.add(this.#link);
+    this.#ready(row.id, row.clusterId, key);
     await this.#deps.db.update(agent).set({ lastSeenAt: this.#deps.clock.now(), version: frame.version, swarmNodeId: frame.swarmNodeId }).where(eq(agent.id, row.id));
     this.#send({ type: 'edge:welcome', agentId: row.id, clusterId: row.clusterId, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
     this.#deps.logger.info('agent connected', { agentId: row.id, clusterId: row.clusterId, version: frame.version });
     await this.#deps.dispatcher.agentReady(row.id, row.clusterId);
     await this.#deps.onReady?.(row.id, row.clusterId);
+  }
+
+  #ready(agentId: string, clusterId: string, key: CryptoKey) {
+    this.#state = 'ready';
+    this.#agentId = agentId;
+    this.#clusterId = clusterId;
+    this.#key = key;
+    this.#link = {
+      agentId,
+      clusterId,
+      send: (f) => this.#send(f),
+      close: (code, reason) => this.#socket.close(code, reason),
+    };
+    this.#deps.hub.add(this.#link);
   }
 
   async #heartbeat() {

@@ -5,7 +5,11 @@ export type StatusListener = (event: StatusStreamEvent) => void;
 /** Fan-out of status transitions to the tenant's SSE subscribers. */
 export interface TenantEventBus {
   publish(tenantId: string, event: StatusStreamEvent): void;
-  subscribe(tenantId: string, listener: StatusListener): () => void;
+  /**
+   * Resolves, with the unsubscribe function, once every event published afterwards reaches
+   * `listener` (at once in memory; after a round trip to the tenant's Durable Object on Workers).
+   */
+  subscribe(tenantId: string, listener: StatusListener): Promise<() => void>;
 }
 
 export class MemoryTenantEventBus implements TenantEventBus {
@@ -15,7 +19,7 @@ export class MemoryTenantEventBus implements TenantEventBus {
     for (const listener of this.#listeners.get(tenantId) ?? []) listener(event);
   }
 
-  subscribe(tenantId: string, listener: StatusListener) {
+  async subscribe(tenantId: string, listener: StatusListener) {
     let set = this.#listeners.get(tenantId);
     if (!set) this.#listeners.set(tenantId, (set = new Set()));
     set.add(listener);

@@ -74,7 +74,7 @@ export function registerAgentServiceRoutes(app: App, deps: AgentServiceDeps & { 
       return streamSSE(c, async (stream) => {
         const queue: string[] = [];
         let wake: (() => void) | undefined;
-        const unsubscribe = deps.bus.subscribe(tenantId, (event) => {
+        const unsubscribe = await deps.bus.subscribe(tenantId, (event) => {
           queue.push(JSON.stringify(event));
           wake?.();
         });

@@ -9,6 +9,10 @@ import type { ServiceDeps } from './service-deps.ts';
 import type { EdgeKey } from '../agents/edge-key.ts';
 import { sha256Hex } from '../agents/naming.ts';
 
+/**
+ * Where agents connect. The connect URL handed out at enrollment adds `?agent=<id>`: a routing
+ * hint only (Workers pick the cluster's Durable Object by it); the handshake still proves the id.
+ */
 export const AGENT_CONNECT_PATH = '/api/v1/agents/connect';
 
 const invalid = () => new AppError(401, 'JOIN_TOKEN_INVALID', 'the join token is not valid, expired or already used');
@@ -57,5 +61,5 @@ export async function enrollAgent(deps: ServiceDeps & { edgeKey: EdgeKey; baseUr
     };
   });
   const wsBase = deps.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '');
-  return { agentId, clusterId: found.clusterId, edgePublicKeyJwk: deps.edgeKey.publicJwk, edgeKid: deps.edgeKey.kid, connectUrl: `${wsBase}${AGENT_CONNECT_PATH}` };
+  return { agentId, clusterId: found.clusterId, edgePublicKeyJwk: deps.edgeKey.publicJwk, edgeKid: deps.edgeKey.kid, connectUrl: `${wsBase}${AGENT_CONNECT_PATH}?agent=${agentId}` };
 }
