@@ -56,9 +56,10 @@ describe('agent crash recovery on a real swarm', () => {
 
   afterAll(async () => {
     if (process.env['E2E_AGENT_LOG']) console.log(agentLog.join(''));
-    for (const t of tenants) await removeTenantObjects(docker, t);
+    // Agents first: a live agent would put back what the cleanup removes behind Berth's back.
     await stack?.stop();
     await wire?.stop();
+    for (const t of tenants) await removeTenantObjects(docker, t);
   });
 
   async function newTenant(label: string): Promise<{ owner: Client; slug: string; tenantId: string }> {

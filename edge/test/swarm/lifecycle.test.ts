@@ -21,8 +21,9 @@ describe('agent service lifecycle on a real swarm', () => {
   });
 
   afterAll(async () => {
-    if (tenantId) sweepTenant(tenantId);
+    // Agents first: a live agent reconciles, and would put back what the sweep removes.
     await stack?.stop();
+    if (tenantId) sweepTenant(tenantId);
   });
 
   it('spawns, scales, restarts, stops, starts and removes, streaming each status', async () => {

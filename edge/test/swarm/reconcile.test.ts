@@ -28,9 +28,10 @@ describe('edge → agent reconcile on a real swarm', () => {
   });
 
   afterAll(async () => {
+    // Agents first: a live agent would put back what the cleanup removes behind Berth's back.
+    await stack?.stop();
     if (tenantId) await removeTenantObjects(docker, tenantId);
     await removeTenantObjects(docker, foreignTenant);
-    await stack?.stop();
   });
 
   /** The one Swarm service of an agent service (fails on none or several). */
