@@ -84,7 +84,13 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       return connection.send({ type: 'agent:events', jws: await signer.events(`evt-${randomUUID()}`, events) });
     },
   });
-  const watcher = new StatusWatcher({ docker: deps.docker, emit: (e) => batcher.push(e), log });
+  const watcher = new StatusWatcher({
+    docker: deps.docker,
+    emit: (e) => batcher.push(e),
+    log,
+    // After an engine restart, a fresh handshake makes the edge reconcile the whole cluster.
+    onEngineRestored: () => connection.reconnect('docker engine restarted'),
+  });
 
   let stopping: Promise<void> | undefined;
   return {

@@ -104,6 +104,15 @@ export class EdgeConnection {
     return this.#stopped;
   }
 
+  /**
+   * Drops the current socket and connects again (normal backoff), so the edge re-sends what is
+   * unanswered and reconciles on the new handshake. No-op unless ready.
+   */
+  reconnect(reason: string): void {
+    if (this.#state !== 'ready') return;
+    this.#fail(reason, 1000);
+  }
+
   /** Sends a frame when ready; false otherwise (callers keep what they could not send). */
   send(msg: AgentMessage): boolean {
     const ws = this.#ws;

@@ -46,6 +46,24 @@ export class FakeDockerPort implements DockerPort {
   nodeId = 'fake-node';
   #seq = 0;
   #listeners = new Set<(e: DockerEvent) => void>();
+  #down = false;
+  #streams = new Set<() => void>();
+
+  /** Test helper: the engine stops (event streams end, reads fail with DOCKER_UNAVAILABLE). */
+  stopEngine(): void {
+    this.#down = true;
+    for (const end of this.#streams) end();
+    this.#streams.clear();
+  }
+
+  /** Test helper: the engine answers again. */
+  startEngine(): void {
+    this.#down = false;
+  }
+
+  #up(): void {
+    if (this.#down) throw new DockerError('DOCKER_UNAVAILABLE', 'engine is not running');
+  }
 
   #id(prefix: string): string {
     this.#seq += 1;
@@ -92,14 +110,17 @@ export class FakeDockerPort implements DockerPort {
   }
 
   async swarmInfo(): Promise<{ nodeId: string; isManager: boolean }> {
+    this.#up();
     return { nodeId: this.nodeId, isManager: true };
   }
 
   async listServices(labels: readonly string[]): Promise<SwarmService[]> {
+    this.#up();
     return [...this.services.keys()].map((id) => this.#toService(id)).filter((s) => labels.every((f) => matches(s.labels, f)));
   }
 
   async inspectService(id: string): Promise<SwarmService> {
+    this.#up();
     return this.#toService(id);
   }
 
@@ -179,10 +200,12 @@ export class FakeDockerPort implements DockerPort {
   }
 
   async watchEvents(_types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal): Promise<void> {
+    this.#up();
     this.#listeners.add(onEvent);
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
+      this.#streams.add(resolve);
     });
     this.#listeners.delete(onEvent);
   }

@@ -65,4 +65,28 @@ describe('StatusWatcher', () => {
     await watcher.check(swarmServiceId);
     expect(events.slice(before).map((e) => e.status)).toEqual(['removed']);
   });
+  it('reads every service unknown while the engine is gone, and reports each again once it is back', async () => {
+    const docker = new FakeDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    await upsertService(docker, desired, policy);
+    const events: ServiceStatusEvent[] = [];
+    let restored = 0;
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger, retryMaxMs: 50, onEngineRestored: () => (restored += 1) });
+    watcher.start();
+    await expect.poll(() => events.map((e) => e.status)).toEqual(['running']);
+
+    docker.stopEngine();
+    await expect.poll(() => events.map((e) => e.status)).toEqual(['running', 'unknown']);
+    expect(events[1]?.reason).toMatch(/docker engine unreachable/);
+    expect(watcher.engineLost).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events).toHaveLength(2);
+    expect(restored).toBe(0);
+
+    docker.startEngine();
+    await expect.poll(() => events.map((e) => e.status)).toEqual(['running', 'unknown', 'running']);
+    expect(restored).toBe(1);
+    expect(watcher.engineLost).toBe(false);
+    await watcher.stop();
+  });
 });

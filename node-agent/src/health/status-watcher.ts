@@ -34,11 +34,31 @@ export class StatusWatcher {
   #resyncTimer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
 
-  constructor(opts: { docker: DockerPort; emit: (e: ServiceStatusEvent) => void; log: Logger; resyncMs?: number }) {
+  readonly #onEngineRestored: () => void;
+  readonly #retryMaxMs: number;
+  #engineLost = false;
+
+  constructor(opts: {
+    docker: DockerPort;
+    emit: (e: ServiceStatusEvent) => void;
+    log: Logger;
+    resyncMs?: number;
+    /** The engine answers again after it was lost (e.g. dockerd restarted). */
+    onEngineRestored?: () => void;
+    /** Longest wait between attempts to re-open the event stream (the engine is a local socket). */
+    retryMaxMs?: number;
+  }) {
     this.#docker = opts.docker;
     this.#emit = opts.emit;
     this.#log = opts.log;
     this.#resyncMs = opts.resyncMs ?? 60_000;
+    this.#onEngineRestored = opts.onEngineRestored ?? (() => undefined);
+    this.#retryMaxMs = opts.retryMaxMs ?? 2000;
+  }
+
+  /** Whether the engine was found unreachable and has not answered since. */
+  get engineLost(): boolean {
+    return this.#engineLost;
   }
 
   /** Starts watching (idempotent). */
@@ -64,18 +84,19 @@ export class StatusWatcher {
    * Checks every Berth service now and reports removed those that vanished. With `full`, every
    * status is re-emitted even if unchanged (after a reconnect the edge gets a complete snapshot).
    */
-  async resync(opts: { full?: boolean } = {}): Promise<void> {
+  async resync(opts: { full?: boolean } = {}): Promise<boolean> {
     if (opts.full) for (const k of this.#known.values()) k.fingerprint = '';
     let services: SwarmService[];
     try {
       services = await this.#docker.listServices([MANAGED_FILTER]);
     } catch (e) {
       this.#log.warn('status resync failed', { code: e instanceof DockerError ? e.code : 'INTERNAL' });
-      return;
+      return false;
     }
     const seen = new Set(services.map((s) => s.id));
     for (const id of this.#known.keys()) if (!seen.has(id)) this.#reportRemoved(id);
     await Promise.all(services.map((s) => this.check(s.id)));
+    return true;
   }
 
   /** Schedules a check of one service now plus settle re-checks. */
@@ -159,15 +180,47 @@ export class StatusWatcher {
     this.#emit({ type: 'service.status', tenantId: known.tenantId, agentServiceId: known.agentServiceId, status: 'removed', tasks: [], at: Date.now() });
   }
 
+  /**
+   * The engine stopped answering: what the agent last saw may no longer hold, so every known
+   * service reads `unknown` until the engine is back (then a full resync reports each again).
+   */
+  #lose(code: string): void {
+    if (this.#engineLost) return;
+    this.#engineLost = true;
+    this.#log.warn('docker engine lost', { code });
+    for (const k of this.#known.values()) {
+      k.fingerprint = '';
+      this.#emit({ type: 'service.status', tenantId: k.tenantId, agentServiceId: k.agentServiceId, status: 'unknown', reason: `docker engine unreachable (${code})`, tasks: [], at: Date.now() });
+    }
+  }
+
+  /**
+   * Watch lifecycle: resync ──► stream events ──► (stream ends or fails) ──► probe the engine
+   *   ──answers──► resync again;  ──no answer──► lost (services read unknown) ──► retry every
+   *   ≤ retryMaxMs ──engine answers──► full resync ──► onEngineRestored (the agent re-handshakes,
+   *   so the edge reconciles) ──► stream events.
+   */
   async #watchLoop(signal: AbortSignal): Promise<void> {
-    let delay = 500;
+    let delay = 250;
     while (!signal.aborted) {
-      await this.resync();
+      const wasLost = this.#engineLost;
+      const synced = await this.resync({ full: wasLost });
+      if (synced && wasLost) {
+        this.#engineLost = false;
+        this.#log.info('docker engine restored');
+        this.#onEngineRestored();
+      }
+      if (!synced) {
+        this.#lose('DOCKER_UNAVAILABLE');
+        await this.#sleep(delay, signal);
+        delay = Math.min(delay * 2, this.#retryMaxMs);
+        continue;
+      }
       try {
         await this.#docker.watchEvents(
           ['service', 'container'],
           (e) => {
-            delay = 500;
+            delay = 250;
             const id = e.type === 'service' ? e.actorId : e.attributes['com.docker.swarm.service.id'];
             if (id === undefined) return;
             if (e.type === 'container' && e.attributes[LABEL.managed] !== 'true') return;
@@ -179,14 +232,24 @@ export class StatusWatcher {
         this.#log.warn('docker event stream failed', { code: e instanceof DockerError ? e.code : 'INTERNAL' });
       }
       if (signal.aborted) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
-      });
-      delay = Math.min(delay * 2, 30_000);
+      // The stream ended: an engine that no longer answers was restarted or stopped.
+      const alive = await this.#docker.swarmInfo().then(
+        () => true,
+        () => false,
+      );
+      if (!alive) this.#lose('DOCKER_UNAVAILABLE');
+      await this.#sleep(delay, signal);
+      delay = Math.min(delay * 2, this.#retryMaxMs);
     }
+  }
+
+  #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
   }
 }
