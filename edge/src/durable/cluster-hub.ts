@@ -40,7 +40,7 @@ interface Runtime {
  *   alarm ──► tick (re-send unanswered, deliver queued, reconcile)
  */
 export class ClusterHub extends DurableObject<Env> {
-  /** Differs after every eviction: lets tests see that a hibernation really happened. */
+  /** This incarnation; a new one after every eviction (logged, so wake-ups can be counted). */
   readonly #instance = crypto.randomUUID();
   readonly #sessions = new Map<WebSocket, AgentSession>();
   readonly #chains = new Map<WebSocket, Promise<void>>();
@@ -52,6 +52,7 @@ export class ClusterHub extends DurableObject<Env> {
       const hub = new SocketAgentHub(() => this.ctx.getWebSockets());
       const bus = new DurableTenantEventBus(this.env.TENANT_EVENTS, logger);
       const { agents } = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, hub, bus });
+      logger.info('cluster hub started', { instance: this.#instance, sockets: this.ctx.getWebSockets().length });
       return { agents, hub, db, logger };
     })();
     return this.#runtime;
@@ -114,13 +115,6 @@ export class ClusterHub extends DurableObject<Env> {
       if (stored.success) return stored.data;
     }
     return waiting;
-  }
-
-  /** Diagnostics: this incarnation's id and the agents connected now. */
-  async stats(): Promise<{ instance: string; sockets: number; agents: string[] }> {
-    const clusterId = await this.ctx.storage.get<string>('clusterId');
-    const rt = await this.#rt();
-    return { instance: this.#instance, sockets: this.ctx.getWebSockets().length, agents: clusterId ? rt.hub.connected(clusterId) : [] };
   }
 
   override async alarm(): Promise<void> {

@@ -17,6 +17,8 @@ export interface Caller {
 export interface WorkerHarness {
   url: string;
   mf: Miniflare;
+  /** Every line the Worker and its Durable Objects logged, in order. */
+  logs: string[];
   call(method: string, path: string, opts?: Caller & { body?: unknown }): Promise<Response>;
   /** Calls, checks the status, and parses the answer with `schema`. */
   json<S extends z.ZodType>(schema: S, method: string, path: string, expected: number, opts?: Caller & { body?: unknown }): Promise<z.infer<S>>;
@@ -40,6 +42,7 @@ function cookieFrom(res: Response): string {
  * declares, on a fresh copy of the migrated D1 template. Only HTTP and WebSockets reach it.
  */
 export async function startWorker(vars: Record<string, string> = {}): Promise<WorkerHarness> {
+  const logs: string[] = [];
   const state = mkdtempSync(join(tmpdir(), 'berth-worker-'));
   cpSync(inject('d1TemplateDir'), join(state, 'd1'), { recursive: true });
   const bundle = inject('workerBundleDir');
@@ -54,6 +57,9 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Wo
     durableObjectsPersist: join(state, 'do'),
     host: '127.0.0.1',
     port: 0,
+    handleStructuredLogs: ({ message }: { message: string }) => {
+      logs.push(message);
+    },
   });
   const url = (await mf.ready).origin;
 
@@ -80,6 +86,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Wo
   return {
     url,
     mf,
+    logs,
     call,
     json,
     async signUp(email) {
