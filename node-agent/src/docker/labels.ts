@@ -7,6 +7,8 @@ export const LABEL = {
   secretName: 'berth.secret-name',
   contentHash: 'berth.content-hash',
   network: 'berth.network',
+  /** On a service: ids of the Swarm secrets its last update stopped using, removed once it converged. */
+  retiredSecrets: 'berth.retired-secrets',
 } as const;
 
 /** The label filter selecting every Berth-managed object. */

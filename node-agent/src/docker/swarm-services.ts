@@ -12,6 +12,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Swarm secret ids a raw service spec mounts. */
+export function secretIdsOf(raw: RawServiceSpec): string[] {
+  const tt = raw['TaskTemplate'];
+  const cs = isRecord(tt) ? tt['ContainerSpec'] : undefined;
+  const secrets = isRecord(cs) && Array.isArray(cs['Secrets']) ? cs['Secrets'] : [];
+  return secrets.flatMap((s) => (isRecord(s) && typeof s['SecretID'] === 'string' ? [s['SecretID']] : []));
+}
+
 /** Berth services of one agent service (normally one; more only after a crash mid-create). */
 export async function findServices(docker: DockerPort, tenantId: string, agentServiceId: string): Promise<SwarmService[]> {
   const list = await docker.listServices([MANAGED_FILTER, `${LABEL.tenant}=${tenantId}`, `${LABEL.agentService}=${agentServiceId}`]);
@@ -89,7 +97,12 @@ export async function upsertService(docker: DockerPort, desired: ServiceUpsert, 
     const id = await docker.createService(spec);
     return { swarmServiceId: id, swarmServiceName: spec.Name, action: 'created' };
   }
-  await updateWithVersion(docker, existing, async (cur) => build(cur.forceUpdate, cur.name));
+  await updateWithVersion(docker, existing, async (cur) => {
+    const next = build(cur.forceUpdate, cur.name);
+    const kept = new Set(secrets.map((s) => s.secretId));
+    const retired = secretIdsOf(cur.spec).filter((id) => !kept.has(id));
+    return retired.length > 0 ? { ...next, Labels: { ...next.Labels, [LABEL.retiredSecrets]: retired.join(',') } } : next;
+  });
   return { swarmServiceId: existing.id, swarmServiceName: existing.name, action: 'updated' };
 }
 

@@ -4,6 +4,7 @@ import { LABEL, MANAGED_FILTER } from '../docker/labels.ts';
 import { DockerError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { deriveStatus, type ObservedTask } from './derive-status.ts';
+import { collectRetiredSecrets } from '../docker/secret-gc.ts';
 
 /** Delays (ms) of follow-up checks after a trigger. */
 const SETTLE_STEPS_MS = [100, 400, 1000, 2000, 3000, 5000, 8000, 10_000];
@@ -30,6 +31,8 @@ export class StatusWatcher {
   readonly #resyncMs: number;
   readonly #known = new Map<string, Known>();
   readonly #settling = new Map<string, NodeJS.Timeout>();
+  /** `serviceId@version` whose retired secrets were collected. */
+  readonly #collected = new Set<string>();
   #abort = new AbortController();
   #resyncTimer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
@@ -168,7 +171,22 @@ export class StatusWatcher {
       this.#known.set(svc.id, { tenantId, agentServiceId, fingerprint });
       this.#emit(event);
     }
+    if (derived.status === 'running' && svc.labels[LABEL.retiredSecrets]) await this.#collect(svc);
     return derived.status;
+  }
+
+  /** Once an update converged, the secrets it stopped using go (see collectRetiredSecrets). */
+  async #collect(svc: SwarmService): Promise<void> {
+    const key = `${svc.id}@${svc.version}`;
+    if (this.#collected.has(key) || svc.updateStatus?.state !== 'completed') return;
+    this.#collected.add(key);
+    try {
+      const removed = await collectRetiredSecrets(this.#docker, svc);
+      if (removed.length > 0) this.#log.info('retired secrets removed', { serviceId: svc.id, count: removed.length });
+    } catch (e) {
+      this.#collected.delete(key);
+      this.#log.warn('retired secrets not removed', { serviceId: svc.id, code: e instanceof DockerError ? e.code : 'INTERNAL' });
+    }
   }
 
   #reportRemoved(serviceId: string): void {

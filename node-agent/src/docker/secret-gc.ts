@@ -1,0 +1,32 @@
+import { DockerError } from '../errors.ts';
+import type { DockerPort, SwarmService } from './docker-port.ts';
+import { LABEL, MANAGED_FILTER } from './labels.ts';
+import { secretIdsOf } from './swarm-services.ts';
+import { ownedBy } from './swarm-networks.ts';
+
+/**
+ * Removes the Swarm secrets a service's last update stopped using (label `berth.retired-secrets`,
+ * set by the update), once that update has converged: a rollback would need them again, so only
+ * `UpdateStatus.State = completed` counts. A secret is removed only if it is a Berth secret of the
+ * service's own tenant and no service of that tenant mounts it. Returns the names removed.
+ */
+export async function collectRetiredSecrets(docker: DockerPort, svc: SwarmService): Promise<string[]> {
+  const retired = (svc.labels[LABEL.retiredSecrets] ?? '').split(',').filter((id) => id !== '');
+  const tenantId = svc.labels[LABEL.tenant];
+  if (retired.length === 0 || tenantId === undefined || svc.updateStatus?.state !== 'completed') return [];
+  const inUse = new Set((await docker.listServices([MANAGED_FILTER, `${LABEL.tenant}=${tenantId}`])).flatMap((s) => secretIdsOf(s.spec)));
+  const removed: string[] = [];
+  for (const id of retired) {
+    if (inUse.has(id)) continue;
+    const secret = await docker.inspectSecret(id);
+    if (!secret || !ownedBy(secret, tenantId)) continue;
+    try {
+      await docker.removeSecret(secret.id);
+      removed.push(secret.name);
+    } catch (e) {
+      // Gone already, or mounted by a service created meanwhile: both fine.
+      if (!(e instanceof DockerError && (e.code === 'NOT_FOUND' || e.code === 'CONFLICT'))) throw e;
+    }
+  }
+  return removed;
+}
