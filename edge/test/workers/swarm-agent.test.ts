@@ -13,10 +13,18 @@ const ClusterAgents = z.object({ agents: z.array(z.object({ online: z.boolean() 
 
 /** The stack's SSE helper speaks to any Berth origin through this shape. */
 function clientOf(w: WorkerHarness, caller: Caller): Client {
+  const call = (method: string, path: string, body?: unknown) => w.call(method, path, { ...caller, ...(body === undefined ? {} : { body }) });
   return {
     cookie: caller.cookie ?? '',
-    call: (method, path, body) => w.call(method, path, { ...caller, ...(body === undefined ? {} : { body }) }),
-    json: async (method, path, expected, body) => w.json(z.record(z.string(), z.unknown()), method, path, expected, { ...caller, ...(body === undefined ? {} : { body }) }),
+    call,
+    async json<T>(method: string, path: string, expected: number, body?: unknown): Promise<T> {
+      const res = await call(method, path, body);
+      const text = await res.text();
+      if (res.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${res.status}: ${text}`);
+      // As in the stack: the caller names the DTO Berth's own API validated on the way out.
+      const parsed: T = JSON.parse(text);
+      return parsed;
+    },
   };
 }
 
