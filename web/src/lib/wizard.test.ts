@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Usage } from '@berth/protocol';
-import { draftPath, emptyDraft, quotaErrors, stepOf, toBody, validateStep, type WizardDraft } from './wizard.ts';
+import { draftPath, emptyDraft, quotaErrors, splitArgs, stepOf, toBody, validateStep, type WizardDraft } from './wizard.ts';
 
 const draft = (over: Partial<WizardDraft> = {}): WizardDraft => ({ ...emptyDraft(), name: 'gateway', image: 'berth-test/busybox:1', ...over });
 const usage = (used: Partial<Usage['used']> = {}): Usage => ({
@@ -23,6 +23,12 @@ describe('wizard validation', () => {
 
   it('accepts a valid first step', () => {
     expect(validateStep('image', draft())).toEqual({});
+  });
+
+  it('splits a command like a shell groups words, and flags an unclosed quote', () => {
+    expect(splitArgs(`sh -c 'echo "hi there"; exec sleep 3600'`)).toEqual(['sh', '-c', 'echo "hi there"; exec sleep 3600']);
+    expect(splitArgs('  httpd   -f "" ')).toEqual(['httpd', '-f', '']);
+    expect(validateStep('image', draft({ command: "sh -c 'oops" })).command).toBe('close the quote');
   });
 
   it('puts env and secret problems next to the row that has them', () => {
@@ -84,9 +90,9 @@ describe('wizard validation', () => {
   });
 
   it('builds a body the API schema accepts, secrets included once', () => {
-    const body = toBody(draft({ env: [{ key: 'PORT', value: '8080' }], secrets: [{ key: 'TOKEN', value: 's3cret' }], replicas: '2', healthcheck: true, hcCommand: 'true' }));
+    const body = toBody(draft({ command: 'sleep 60', env: [{ key: 'PORT', value: '8080' }], secrets: [{ key: 'TOKEN', value: 's3cret' }], replicas: '2', healthcheck: true, hcCommand: 'true' }));
     expect(body.ok).toBe(true);
     if (!body.ok) return;
-    expect(body.data).toMatchObject({ name: 'gateway', env: { PORT: '8080' }, secrets: { TOKEN: 's3cret' }, replicas: 2, limits: { cpu: 0.5, memoryMb: 256 }, healthcheck: { test: ['CMD-SHELL', 'true'], intervalS: 30 } });
+    expect(body.data).toMatchObject({ name: 'gateway', command: ['sleep', '60'], env: { PORT: '8080' }, secrets: { TOKEN: 's3cret' }, replicas: 2, limits: { cpu: 0.5, memoryMb: 256 }, healthcheck: { test: ['CMD-SHELL', 'true'], intervalS: 30 } });
   });
 });

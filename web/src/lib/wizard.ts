@@ -25,6 +25,8 @@ export interface Pair {
 export interface WizardDraft {
   name: string;
   image: string;
+  /** Overrides the image's command; shell-like words (quotes group, no expansion). */
+  command: string;
   env: Pair[];
   /** Secret values are write-only: they go to the API once and are never shown back. */
   secrets: Pair[];
@@ -40,7 +42,37 @@ export interface WizardDraft {
 }
 
 export function emptyDraft(): WizardDraft {
-  return { name: '', image: '', env: [], secrets: [], replicas: '1', cpu: '0.5', memoryMb: '256', healthcheck: false, hcCommand: '', hcIntervalS: '30', hcTimeoutS: '10', hcRetries: '3', hcStartPeriodS: '0' };
+  return { name: '', image: '', command: '', env: [], secrets: [], replicas: '1', cpu: '0.5', memoryMb: '256', healthcheck: false, hcCommand: '', hcIntervalS: '30', hcTimeoutS: '10', hcRetries: '3', hcStartPeriodS: '0' };
+}
+
+/**
+ * Splits a command line into argv the way a shell groups words, without any expansion:
+ * `sh -c 'echo hi; sleep 1'` → ['sh', '-c', 'echo hi; sleep 1']. Undefined for an unclosed quote.
+ */
+export function splitArgs(line: string): string[] | undefined {
+  const args: string[] = [];
+  let cur = '';
+  let quote: '"' | "'" | null = null;
+  let inWord = false;
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) args.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote) return undefined;
+  if (inWord) args.push(cur);
+  return args;
 }
 
 const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
@@ -100,6 +132,9 @@ export function validateStep(step: Step, d: WizardDraft, usage: Usage | null = n
       if (!name.ok) errors.name = d.name === '' ? 'give the service a name' : (Object.values(name.errors)[0] ?? 'invalid name');
       const image = check(ImageRef, d.image);
       if (!image.ok) errors.image = d.image === '' ? 'give an image reference' : (Object.values(image.errors)[0] ?? 'invalid image');
+      const argv = splitArgs(d.command);
+      if (!argv) errors.command = 'close the quote';
+      else if (argv.length > 256) errors.command = 'use at most 256 arguments';
       const q = quotaErrors(usage, d);
       if (q.name && !errors.name) errors.name = q.name;
       return errors;
@@ -137,7 +172,7 @@ export function validateStep(step: Step, d: WizardDraft, usage: Usage | null = n
 
 /** The step that owns a field path (to send the user back to it on a server-side refusal). */
 export function stepOf(path: string): Step {
-  if (path === 'name' || path === 'image') return 'image';
+  if (path === 'name' || path === 'image' || path.startsWith('command')) return 'image';
   if (path.startsWith('env') || path.startsWith('secrets')) return 'env';
   if (path.startsWith('hc') || path.startsWith('healthcheck')) return 'health';
   if (path === 'replicas' || path === 'cpu' || path === 'memoryMb' || path.startsWith('limits')) return 'resources';
@@ -155,6 +190,7 @@ export function draftPath(path: string, d: WizardDraft): string {
     return i >= 0 ? `${m[1]}.${i}.key` : m[1] ?? path;
   }
   if (path.startsWith('healthcheck')) return 'hcCommand';
+  if (path.startsWith('command')) return 'command';
   return path;
 }
 
@@ -163,6 +199,7 @@ export function toBody(d: WizardDraft) {
   return check(CreateAgentServiceBody, {
     name: d.name,
     image: d.image.trim(),
+    ...(d.command.trim() ? { command: splitArgs(d.command) } : {}),
     env: Object.fromEntries(d.env.map((p) => [p.key, p.value])),
     secrets: Object.fromEntries(d.secrets.map((p) => [p.key, p.value])),
     replicas: num(d.replicas),

@@ -100,7 +100,9 @@ export default component$(() => {
             <h1>{a.name}</h1>
             <div class="row">
               <LiveIndicator state={stream.value} />
-              <StatusBadge status={a.status} pending={ops.pending !== null} />
+              <span data-testid="agent-status">
+                <StatusBadge status={a.status} pending={ops.pending !== null} />
+              </span>
             </div>
           </div>
           {a.statusReason && (

@@ -53,7 +53,7 @@ export default component$(() => {
       document.getElementById(`f-${first.replace(/\./g, '-')}`)?.focus();
       return;
     }
-    step.value = STEPS[index + 1] ?? step.value;
+    step.value = STEPS[STEPS.indexOf(step.value) + 1] ?? step.value;
   });
 
   const create = $(async () => {
@@ -111,6 +111,9 @@ export default component$(() => {
             </Field>
             <Field id="f-image" label="Image" error={err('image')} hint="For example ghcr.io/acme/gateway:1.4">
               <input id="f-image" class="mono" value={draft.image} onInput$={(_, el) => (draft.image = el.value)} {...describe('f-image', err('image'))} />
+            </Field>
+            <Field id="f-command" label="Command (optional)" error={err('command')} hint="Replaces the image's command; quotes group words.">
+              <input id="f-command" class="mono" value={draft.command} onInput$={(_, el) => (draft.command = el.value)} {...describe('f-command', err('command'))} />
             </Field>
           </div>
         )}
@@ -181,6 +184,8 @@ export default component$(() => {
             <dd>{draft.name}</dd>
             <dt>Image</dt>
             <dd class="mono">{draft.image}</dd>
+            <dt>Command</dt>
+            <dd class="mono">{draft.command || 'the image default'}</dd>
             <dt>Environment</dt>
             <dd>{draft.env.length ? draft.env.map((p) => p.key).join(', ') : 'none'}</dd>
             <dt>Secrets</dt>
@@ -203,7 +208,7 @@ export default component$(() => {
 
         <div class="row">
           {index > 0 && (
-            <button type="button" onClick$={() => (step.value = STEPS[index - 1] ?? 'image')}>
+            <button type="button" onClick$={() => (step.value = STEPS[STEPS.indexOf(step.value) - 1] ?? 'image')}>
               Back
             </button>
           )}

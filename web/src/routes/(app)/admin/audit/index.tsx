@@ -1,0 +1,12 @@
+import { component$ } from '@builder.io/qwik';
+import type { DocumentHead } from '@builder.io/qwik-city';
+import { AuditViewer } from '../../../../components/audit-viewer/audit-viewer.tsx';
+
+export default component$(() => (
+  <>
+    <h1>Platform audit log</h1>
+    <AuditViewer scope="platform" />
+  </>
+));
+
+export const head: DocumentHead = { title: 'Platform audit' };
