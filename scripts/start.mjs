@@ -2,9 +2,10 @@
 // `npm start`: installs node modules on a fresh clone, then runs the edge on the embedded
 // libSQL file (.berth/berth.db) — it migrates on start and prints the URL and, on an empty
 // database, the one-time setup token — and, when a Docker engine answers on its socket, a local
-// node agent auto-enrolled into the shared cluster "local".
+// node agent auto-enrolled into the shared cluster "local". The UI (web/) is built to web/dist
+// when missing or older than its sources, and the edge serves it on the API's own origin.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 
@@ -21,7 +22,28 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
+/** Newest modification time under `dir` (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let max = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
 const node = process.execPath;
+const web = join(root, 'web');
+const builtUi = join(web, 'dist', 'index.html');
+const uiSources = ['src', 'public', 'vite.config.ts', 'adapters', 'package.json'].map((p) => join(web, p));
+const uiStale = !existsSync(builtUi) || Math.max(...uiSources.map((p) => (existsSync(p) && statSync(p).isDirectory() ? newest(p) : existsSync(p) ? statSync(p).mtimeMs : 0))) > statSync(builtUi).mtimeMs;
+if (existsSync(join(web, 'package.json')) && uiStale) {
+  console.log('[berth] building the UI (web/dist)');
+  const res = spawnSync(node, [join(web, 'build.mjs')], { cwd: web, stdio: 'inherit' });
+  if (res.status !== 0) console.error('[berth] the UI did not build; serving the API only');
+}
+
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const agentBin = join(root, 'node-agent', 'bin', 'berth-agent.mjs');
 const children = [];

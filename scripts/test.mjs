@@ -29,6 +29,15 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   step('install node modules', 'npm', ['install', '--no-audit', '--no-fund']);
 }
 step('docker engine in swarm mode', 'bash', [join(root, 'scripts', 'docker-up.sh')]);
+// The web e2e tests drive Debian's Chromium through playwright-core; never a downloaded browser.
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() !== 0) {
+    console.error('\nchromium is missing and we are not root: apt-get install -y chromium');
+    console.log('Tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+  step('chromium for the web e2e tests', 'bash', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)']);
+}
 step('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 step('lint', 'npx', ['eslint', '.']);
 
