@@ -14,11 +14,13 @@ const KEYS = [
   ['maxMemoryMb', 'Memory (MiB)'],
 ] as const;
 
-/** A tenant's quota, by slug (platform admins manage quotas without seeing tenant contents). */
+/**
+ * Sets a tenant's quota by slug. Platform admins get no silent access to tenant contents, so the
+ * current values are not read here (members see them under Quota & usage); the form sets all four.
+ */
 export default component$(() => {
   const slug = useSignal('');
-  const loaded = useSignal('');
-  const form = useStore<Record<(typeof KEYS)[number][0], string>>({ maxAgentServices: '', maxTotalReplicas: '', maxCpuCores: '', maxMemoryMb: '' });
+  const form = useStore<Record<(typeof KEYS)[number][0], string>>({ maxAgentServices: '5', maxTotalReplicas: '10', maxCpuCores: '4', maxMemoryMb: '8192' });
   const errors = useSignal<FieldErrors>({});
   const failure = useSignal<Problem | null>(null);
   const saved = useSignal('');
@@ -26,20 +28,22 @@ export default component$(() => {
     <>
       <h1>Quotas</h1>
       <form
-        class="card row"
+        class="card"
         preventdefault:submit
+        noValidate
         onSubmit$={async () => {
           failure.value = null;
           saved.value = '';
-          if (!check(Slug, slug.value).ok) {
-            errors.value = { slug: 'use a tenant slug' };
-            return;
-          }
+          const found: FieldErrors = {};
+          if (!check(Slug, slug.value).ok) found.slug = 'use a tenant slug';
+          const v = check(Quota, Object.fromEntries(KEYS.map(([k]) => [k, form[k].trim() === '' ? Number.NaN : Number(form[k])])));
+          if (!v.ok) Object.assign(found, v.errors);
+          errors.value = found;
+          if (!v.ok || Object.keys(found).length > 0) return;
           try {
-            const q = await api.quota(slug.value);
+            const q = await api.setQuota(slug.value, v.data);
             for (const [k] of KEYS) form[k] = String(q[k]);
-            loaded.value = slug.value;
-            errors.value = {};
+            saved.value = `Saved the quota of ${slug.value}.`;
           } catch (err) {
             failure.value = toProblem(err);
           }
@@ -48,47 +52,23 @@ export default component$(() => {
         <Field id="q-slug" label="Tenant slug" error={errors.value.slug}>
           <input id="q-slug" value={slug.value} onInput$={(_, el) => (slug.value = el.value)} {...describe('q-slug', errors.value.slug)} />
         </Field>
-        <button type="submit">Load quota</button>
+        <div class="grid2">
+          {KEYS.map(([k, label]) => (
+            <Field key={k} id={`q-${k}`} label={label} error={errors.value[k]}>
+              <input id={`q-${k}`} type="number" min={0} value={form[k]} onInput$={(_, el) => (form[k] = el.value)} {...describe(`q-${k}`, errors.value[k])} />
+            </Field>
+          ))}
+        </div>
+        {failure.value && <ErrorState problem={failure.value} />}
+        <div class="row">
+          <button class="primary" type="submit">
+            Save quota
+          </button>
+          <span role="status" class="muted">
+            {saved.value}
+          </span>
+        </div>
       </form>
-      {failure.value && <ErrorState problem={failure.value} />}
-      {loaded.value && (
-        <form
-          class="card"
-          preventdefault:submit
-          noValidate
-          onSubmit$={async () => {
-            const v = check(Quota, Object.fromEntries(KEYS.map(([k]) => [k, Number(form[k])])));
-            if (!v.ok) {
-              errors.value = v.errors;
-              return;
-            }
-            try {
-              await api.setQuota(loaded.value, v.data);
-              errors.value = {};
-              saved.value = `Saved the quota of ${loaded.value}.`;
-            } catch (err) {
-              failure.value = toProblem(err);
-            }
-          }}
-        >
-          <h2>Quota of {loaded.value}</h2>
-          <div class="grid2">
-            {KEYS.map(([k, label]) => (
-              <Field key={k} id={`q-${k}`} label={label} error={errors.value[k]}>
-                <input id={`q-${k}`} type="number" min={0} value={form[k]} onInput$={(_, el) => (form[k] = el.value)} {...describe(`q-${k}`, errors.value[k])} />
-              </Field>
-            ))}
-          </div>
-          <div class="row">
-            <button class="primary" type="submit">
-              Save quota
-            </button>
-            <span role="status" class="muted">
-              {saved.value}
-            </span>
-          </div>
-        </form>
-      )}
     </>
   );
 });
