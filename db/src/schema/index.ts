@@ -4,3 +4,4 @@ export * from './audit.ts';
 export * from './platform.ts';
 export * from './clusters.ts';
 export * from './agent-services.ts';
+export * from './usage.ts';
