@@ -26,6 +26,8 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAdminUserRoutes } from './routes/admin-users.ts';
 import { registerClusterRoutes } from './routes/clusters.ts';
 import { registerAgentServiceRoutes } from './routes/agent-services.ts';
+import { registerRegistrationRoutes } from './routes/registration.ts';
+import { registrationRefusal } from './services/registration.ts';
 
 export type { AppDeps } from './deps.ts';
 
@@ -40,8 +42,18 @@ export function createApp(deps: AppDeps): App {
       ? { issuer: config.BERTH_OIDC_ISSUER, clientId: config.BERTH_OIDC_CLIENT_ID, clientSecret: config.BERTH_OIDC_CLIENT_SECRET, name: config.BERTH_OIDC_NAME }
       : undefined;
   const trustedOrigins = (config.BERTH_TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const auth = createAuth({ db: deps.db, secret: config.BERTH_SECRET_KEY, baseUrl: deps.baseUrl, trustedOrigins, passwords: deps.passwords, logger: deps.logger, oidc });
   const services = { db: deps.db, clock: deps.clock, logger: deps.logger, passwords: deps.passwords };
+  const signUpGate = (email: string) => registrationRefusal(services, email);
+  const auth = createAuth({
+    db: deps.db,
+    secret: config.BERTH_SECRET_KEY,
+    baseUrl: deps.baseUrl,
+    trustedOrigins,
+    passwords: deps.passwords,
+    logger: deps.logger,
+    oidc,
+    admitNewUser: signUpGate,
+  });
 
   const app = newApp();
   app.use('*', requestId());
@@ -63,7 +75,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1/*', idempotency(services));
 
   registerSystemRoutes(app, deps);
-  authRoutes(app, auth, services);
+  authRoutes(app, auth, services, signUpGate);
   registerSetupRoutes(app, { ...services, setupToken: deps.setupToken });
   registerMeRoutes(app, { db: deps.db, oidc: oidc ? { providerId: OIDC_PROVIDER_ID, name: oidc.name } : null });
   registerTenantRoutes(app, services);
@@ -73,6 +85,7 @@ export function createApp(deps: AppDeps): App {
   registerTokenRoutes(app, services);
   registerAuditRoutes(app, services);
   registerAdminUserRoutes(app, services);
+  registerRegistrationRoutes(app, services);
   registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
   registerAgentServiceRoutes(app, { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus });
   app.get(

@@ -54,6 +54,8 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/admin/audit': { resource: 'platform-audit', action: 'list', access: platformAdmin },
   'GET /api/v1/admin/audit/verify': { resource: 'platform-audit', action: 'verify', access: platformAdmin },
   'GET /api/v1/admin/audit/export': { resource: 'platform-audit', action: 'export', access: platformAdmin },
+  'GET /api/v1/platform/registration': { resource: 'registration', action: 'read', access: platformAdmin },
+  'PUT /api/v1/platform/registration': { resource: 'registration', action: 'update', access: platformAdmin },
 
   'POST /api/v1/tenants': { resource: 'tenant', action: 'create', access: user },
   'GET /api/v1/tenants': { resource: 'tenant', action: 'list', access: user },

@@ -16,6 +16,8 @@ export const ErrorCode = z.enum([
   'NOT_FOUND',
   'ACCOUNT_DEACTIVATED',
   'TOKEN_SCOPE_MISMATCH',
+  'REGISTRATION_CLOSED',
+  'REGISTRATION_INVITE_ONLY',
   // state rules
   'CONFLICT',
   'SLUG_TAKEN',

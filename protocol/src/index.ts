@@ -1,6 +1,7 @@
 export * from './version.ts';
 export * from './errors.ts';
 export * from './api.ts';
+export * from './registration.ts';
 export * from './agent-service-spec.ts';
 export * from './admission.ts';
 export * from './commands.ts';

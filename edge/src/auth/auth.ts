@@ -31,12 +31,18 @@ export interface AuthOptions {
   passwords: PasswordHasher;
   logger: Logger;
   oidc?: OidcSettings | undefined;
+  /**
+   * Asked before any account is created (email sign-up, first OIDC sign-in): a refusal
+   * (stable code + message) stops the creation, null lets it proceed.
+   */
+  admitNewUser?: (email: string) => Promise<{ code: string; message: string } | null>;
 }
 
 /**
  * better-auth, configured for Berth: email + password (scrypt per OWASP, no enumeration on
  * sign-up or sign-in), TOTP two-factor, optional generic OIDC, sessions in HttpOnly cookies,
- * and deactivated accounts refused a session.
+ * deactivated accounts refused a session, and every account creation subject to the
+ * registration policy.
  */
 export function createAuth(opts: AuthOptions) {
   const isDeactivated = async (userId: string) => {
@@ -104,6 +110,16 @@ export function createAuth(opts: AuthOptions) {
       },
     },
     databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            const refusal = await opts.admitNewUser?.(user.email);
+            // A coded APIError: the OIDC callback turns it into ?error=<code> on its error page.
+            if (refusal) throw new APIError('FORBIDDEN', { message: refusal.message, code: refusal.code });
+            return { data: user };
+          },
+        },
+      },
       session: {
         create: {
           before: async (session) => {

@@ -2,21 +2,37 @@ import type { Context } from 'hono';
 import { CLIENT_IP_HEADER, type BerthAuth } from '../auth/auth.ts';
 import type { AppEnv } from '../context.ts';
 import type { AuditDeps } from '../audit/record.ts';
+import type { AppError } from '../errors.ts';
 import { recordOutcome } from '../audit/record.ts';
 import { PLATFORM_CHAIN } from '../audit/store.ts';
 import type { App } from './openapi.ts';
 import { requestFacts } from './request-facts.ts';
 
+/** Why an account for this email may not be created now, or null. */
+export type SignUpGate = (email: string) => Promise<AppError | null>;
+
 /**
  * Mounts better-auth under /api/auth. Its writes happen inside the library, so its audit rows
  * (platform chain, one per state-changing call) are appended right after it answers rather
  * than in its transaction; the README lists this difference.
+ *
+ * An email sign-up is checked against the registration policy before the library sees it, so
+ * the refusal is the same whether or not the email is registered (the library looks the email
+ * up first) and comes in the Berth error envelope. The library's own user-create hook applies
+ * the same policy to every other way an account appears (OIDC).
  */
-export function authRoutes(app: App, auth: BerthAuth, deps: AuditDeps) {
+export function authRoutes(app: App, auth: BerthAuth, deps: AuditDeps, gate: SignUpGate) {
   app.get('/api/auth/*', (c) => auth.handler(withClientIp(c)));
   app.post('/api/auth/*', async (c) => {
-    const res = await auth.handler(withClientIp(c));
     const action = `auth.${c.req.path.slice('/api/auth/'.length).replace(/\//g, '.')}`.slice(0, 80);
+    if (c.req.path === '/api/auth/sign-up/email') {
+      const refusal = await gate(await signUpEmail(c));
+      if (refusal) {
+        await recordOutcome(deps, requestFacts(c), PLATFORM_CHAIN, null, { action, details: { status: refusal.status, code: refusal.code } }, 'denied');
+        throw refusal;
+      }
+    }
+    const res = await auth.handler(withClientIp(c));
     const result = res.status < 400 ? 'success' : res.status === 401 || res.status === 403 ? 'denied' : 'failure';
     await recordOutcome(deps, requestFacts(c), PLATFORM_CHAIN, null, { action, details: { status: res.status } }, result);
     return res;
@@ -30,4 +46,14 @@ function withClientIp(c: Context<AppEnv>): Request {
   const ip = c.get('ip');
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
   return new Request(c.req.raw, { headers });
+}
+
+/** The email a sign-up asks for ('' when the body has none; the library then refuses the body). */
+async function signUpEmail(c: Context<AppEnv>): Promise<string> {
+  const body: unknown = await c.req.raw
+    .clone()
+    .json()
+    .catch(() => null);
+  const email = body !== null && typeof body === 'object' && 'email' in body ? body.email : undefined;
+  return typeof email === 'string' ? email : '';
 }

@@ -1,12 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
-import { Me } from '@berth/protocol';
+import { AuthProviders, Me } from '@berth/protocol';
 import { user, type Db } from '@berth/db';
 import { AppError } from '../errors.ts';
+import { readRegistrationMode } from '../services/registration.ts';
 import { errors, json, type App } from './openapi.ts';
-
-const Providers = z.object({ emailPassword: z.boolean(), oidc: z.object({ providerId: z.string(), name: z.string() }).nullable() });
 
 export function registerMeRoutes(app: App, deps: { db: Db; oidc: { providerId: string; name: string } | null }) {
   app.openapi(
@@ -20,7 +18,7 @@ export function registerMeRoutes(app: App, deps: { db: Db; oidc: { providerId: s
     },
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/auth/providers', tags: ['me'], responses: { 200: json(Providers, 'sign-in methods on offer') } }),
-    (c) => c.json({ emailPassword: true, oidc: deps.oidc }, 200),
+    createRoute({ method: 'get', path: '/api/v1/auth/providers', tags: ['me'], responses: { 200: json(AuthProviders, 'sign-in methods on offer and who may sign up') } }),
+    async (c) => c.json({ emailPassword: true, oidc: deps.oidc, registration: await readRegistrationMode(deps) }, 200),
   );
 }

@@ -122,6 +122,9 @@ const CHANGES: Record<string, (c: Ctx) => Promise<Change>> = {
     await c.h.json('POST', `/api/v1/admin/users/${c.target.userId}/deactivate`, 200, { cookie: c.admin.cookie });
     return { path: `/api/v1/admin/users/${c.target.userId}/reactivate`, as: c.admin, status: 200, chain: 'platform', action: 'user.reactivate', actor: asUser(c.admin) };
   },
+  'PUT /api/v1/platform/registration': async (c) => ({
+    path: '/api/v1/platform/registration', as: c.admin, body: { mode: 'invite-only' }, status: 200, chain: 'platform', action: 'registration.update', actor: asUser(c.admin),
+  }),
   'POST /api/v1/clusters': async (c) => ({
     path: '/api/v1/clusters', as: c.admin, body: { name: 'another shared' }, status: 201, chain: 'platform', action: 'cluster.create', actor: asUser(c.admin),
   }),

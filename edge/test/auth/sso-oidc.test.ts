@@ -48,10 +48,10 @@ describe('single sign-on through a real OpenID provider', () => {
   afterEach(() => h.close());
 
   it('offers the SSO button only when an issuer is configured', async () => {
-    expect(await h.json('GET', '/api/v1/auth/providers', 200)).toEqual({ emailPassword: true, oidc: { providerId: 'oidc', name: 'Test IdP' } });
+    expect(await h.json('GET', '/api/v1/auth/providers', 200)).toEqual({ emailPassword: true, oidc: { providerId: 'oidc', name: 'Test IdP' }, registration: 'open' });
     const plain = await createHarness();
     try {
-      expect(await plain.json('GET', '/api/v1/auth/providers', 200)).toEqual({ emailPassword: true, oidc: null });
+      expect(await plain.json('GET', '/api/v1/auth/providers', 200)).toEqual({ emailPassword: true, oidc: null, registration: 'open' });
     } finally {
       plain.close();
     }
