@@ -117,6 +117,8 @@ export class AgentRuntime {
         this.#deps.logger.debug('status event for a service outside the agent cluster ignored', { agentId, clusterId, agentServiceId: event.agentServiceId });
         continue;
       }
+      // The remove command's result usually gets here before the watcher sees the service go.
+      if (event.status === 'removed' && owned.status === 'removed') continue;
       if (event.status === 'removed' && owned.status !== 'removing') {
         this.#deps.logger.warn('agent service vanished from the swarm', { agentId, clusterId, tenantId: event.tenantId, agentServiceId: event.agentServiceId });
         await observe(this.#deps, event.agentServiceId, { status: 'degraded', reason: 'the swarm service disappeared; reconciling', tasks: [] });

@@ -118,6 +118,24 @@ describe('reconcile from the edge', () => {
     expect(reconcileOf(c.agent.reconciles.at(-1)).services.map((s) => s.agentServiceId)).toEqual([gw.id]);
   });
 
+  it('takes the watcher reporting a finished removal as the end, not as drift', async () => {
+    const c = await freshCluster();
+    await c.agent.connect();
+    await expect.poll(() => c.agent.reconciles.length).toBe(1);
+    const gone = await h.json<{ id: string }>('POST', `/api/v1/tenants/${c.slug}/agents`, 202, { cookie: owner.cookie, body: { name: 'gone', image: 'berth-test/busybox:1' } });
+    await expect.poll(() => c.agent.received.length).toBe(2);
+    await ack(c.agent);
+    await h.json('DELETE', `/api/v1/tenants/${c.slug}/agents/gone`, 202, { cookie: owner.cookie });
+    await expect.poll(() => c.agent.received.length).toBe(1);
+    await ack(c.agent);
+    await expect.poll(async () => (await h.client.execute({ sql: 'SELECT status FROM agent_service WHERE id = ?', args: [gone.id] })).rows[0]?.status).toBe('removed');
+    const reconciles = c.agent.reconciles.length;
+    await c.agent.report([{ type: 'service.status', tenantId: c.tenantId, agentServiceId: gone.id, status: 'removed', tasks: [], at: Date.now() }]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.agent.reconciles).toHaveLength(reconciles);
+    expect(h.logger.lines.filter((l) => l.includes('agent service vanished') && l.includes(gone.id))).toEqual([]);
+  });
+
   it('reconciles a connected cluster again once a minute, not on every tick', async () => {
     const c = await freshCluster();
     await c.agent.connect();
