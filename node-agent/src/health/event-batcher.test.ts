@@ -21,6 +21,30 @@ describe('EventBatcher', () => {
     expect(batches.map((x) => x.map((e) => e.agentServiceId))).toEqual([['a', 'b']]);
   });
 
+  it('sends a lone event at once by default and batches what arrives while a send is in flight', async () => {
+    const batches: string[][] = [];
+    let release: () => void = () => undefined;
+    const b = new EventBatcher({
+      send: async (e) => {
+        batches.push(e.map((x) => x.agentServiceId));
+        await new Promise<void>((r) => (release = r));
+        return true;
+      },
+      log: silentLogger,
+    });
+    b.push(ev('a', 'running'));
+    expect(batches).toEqual([['a']]);
+    b.push(ev('b', 'deploying'));
+    b.push(ev('c', 'deploying'));
+    b.push(ev('b', 'running'));
+    expect(batches).toEqual([['a']]);
+    release();
+    await expect.poll(() => batches).toEqual([['a'], ['c', 'b']]);
+    release();
+    await b.flush();
+    expect(b.size).toBe(0);
+  });
+
   it('keeps only the latest status per service while sending fails, and sends it later', async () => {
     let online = false;
     const batches: AgentEvent[][] = [];

@@ -9,9 +9,12 @@ function keyOf(e: AgentEvent): string {
 }
 
 /**
- * Collects status events and sends them in batches: at most every `flushMs`, at most `maxBatch`
- * per batch. While the edge is unreachable only the latest event per service is kept (status is
- * state, not history), so the backlog is bounded by the number of services.
+ * Collects status events and sends them in batches of at most `maxBatch`. By default an event goes
+ * out at once, and what arrives while a batch is being signed and sent goes in the next one, so a
+ * burst still travels in few frames without a fixed delay on a lone transition (the one a user
+ * waits for). With `flushMs`, events are instead held up to that long and sent together. While the
+ * edge is unreachable only the latest event per service is kept (status is state, not history),
+ * so the backlog is bounded by the number of services.
  */
 export class EventBatcher {
   readonly #pending = new Map<string, AgentEvent>();
@@ -25,7 +28,7 @@ export class EventBatcher {
   constructor(opts: { send: BatchSender; log: Logger; flushMs?: number; maxBatch?: number }) {
     this.#send = opts.send;
     this.#log = opts.log;
-    this.#flushMs = opts.flushMs ?? 250;
+    this.#flushMs = opts.flushMs ?? 0;
     this.#maxBatch = opts.maxBatch ?? 500;
   }
 
@@ -34,7 +37,8 @@ export class EventBatcher {
     const k = keyOf(e);
     this.#pending.delete(k);
     this.#pending.set(k, e);
-    if (this.#pending.size >= this.#maxBatch) void this.flush();
+    // While a batch is in flight, flush() joins it and the drain loop takes this event next.
+    if (this.#pending.size >= this.#maxBatch || this.#flushMs === 0) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs);
   }
 
@@ -47,13 +51,16 @@ export class EventBatcher {
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#flushing ??= this.#drain().finally(() => {
+    this.#flushing ??= this.#drain().then((delivered) => {
       this.#flushing = undefined;
+      // Pushed after the loop looked for the last time but before it was marked done.
+      if (delivered && this.#pending.size > 0) return this.flush();
     });
     return this.#flushing;
   }
 
-  async #drain(): Promise<void> {
+  /** Sends until nothing is pending; false when a batch could not be sent (kept for later). */
+  async #drain(): Promise<boolean> {
     while (this.#pending.size > 0) {
       const batch = [...this.#pending.entries()].slice(0, this.#maxBatch);
       let sent = false;
@@ -62,10 +69,11 @@ export class EventBatcher {
       } catch (e) {
         this.#log.warn('event batch not sent', { error: e instanceof Error ? e.message : String(e) });
       }
-      if (!sent) return;
+      if (!sent) return false;
       // Drop only what was sent and not replaced meanwhile.
       for (const [k, e] of batch) if (this.#pending.get(k) === e) this.#pending.delete(k);
     }
+    return true;
   }
 
   /** Stops the timer (pending events stay for a final flush). */

@@ -6,8 +6,15 @@ import type { Logger } from '../logger.ts';
 import { deriveStatus, type ObservedTask } from './derive-status.ts';
 import { collectRetiredSecrets } from '../docker/secret-gc.ts';
 
-/** Delays (ms) of follow-up checks after a trigger. */
-const SETTLE_STEPS_MS = [100, 400, 1000, 2000, 3000, 5000, 8000, 10_000];
+/**
+ * When (ms after a trigger) a service is checked. The first check runs at once and the early ones
+ * are close together: a container `start` event comes a little before the manager records the
+ * task `running` (it batches task updates), and that transition is what users wait for. Later
+ * checks space out for transitions without an event (a restart delay, a rejected task).
+ */
+const SETTLE_AT_MS = [0, 25, 50, 100, 150, 250, 400, 700, 1500, 3500, 6500, 11_500, 19_500, 29_500];
+/** A stable status seen before this is checked once more here (a task may die right after start). */
+const CONFIRM_AT_MS = 1500;
 const STABLE = new Set(['running', 'stopped', 'removed']);
 
 interface Known {
@@ -31,6 +38,7 @@ export class StatusWatcher {
   readonly #resyncMs: number;
   readonly #known = new Map<string, Known>();
   readonly #settling = new Map<string, NodeJS.Timeout>();
+  readonly #checks = new Map<string, Promise<string | undefined>>();
   /** `serviceId@version` whose retired secrets were collected. */
   readonly #collected = new Set<string>();
   #abort = new AbortController();
@@ -106,27 +114,42 @@ export class StatusWatcher {
   trigger(serviceId: string): void {
     const existing = this.#settling.get(serviceId);
     if (existing) clearTimeout(existing);
+    const started = Date.now();
     const step = (i: number): void => {
-      const delay = SETTLE_STEPS_MS[i];
-      if (delay === undefined) {
+      const at = SETTLE_AT_MS[i];
+      if (at === undefined) {
         this.#settling.delete(serviceId);
         return;
       }
       const t = setTimeout(() => {
         void this.check(serviceId).then((status) => {
           if (this.#settling.get(serviceId) !== t) return;
-          if (status === undefined || (STABLE.has(status) && i >= 2)) this.#settling.delete(serviceId);
+          if (status === undefined || (STABLE.has(status) && at >= CONFIRM_AT_MS)) this.#settling.delete(serviceId);
+          else if (STABLE.has(status)) step(SETTLE_AT_MS.findIndex((x) => x >= CONFIRM_AT_MS));
           else step(i + 1);
         });
-      }, delay);
+      }, Math.max(0, started + at - Date.now()));
       t.unref();
       this.#settling.set(serviceId, t);
     };
     step(0);
   }
 
-  /** Computes one service's status and emits it if it changed; returns the status. */
-  async check(serviceId: string): Promise<string | undefined> {
+  /**
+   * Computes one service's status and emits it if it changed; returns the status. Checks of one
+   * service run one after another, so an older observation is never emitted after a newer one.
+   */
+  check(serviceId: string): Promise<string | undefined> {
+    const previous = this.#checks.get(serviceId) ?? Promise.resolve(undefined);
+    const next = previous.catch(() => undefined).then(() => this.#checkNow(serviceId));
+    this.#checks.set(serviceId, next);
+    void next.finally(() => {
+      if (this.#checks.get(serviceId) === next) this.#checks.delete(serviceId);
+    });
+    return next;
+  }
+
+  async #checkNow(serviceId: string): Promise<string | undefined> {
     let svc: SwarmService;
     try {
       svc = await this.#docker.inspectService(serviceId);
@@ -169,6 +192,7 @@ export class StatusWatcher {
     const fingerprint = JSON.stringify([event.status, event.reason, event.specHash, event.tasks]);
     if (this.#known.get(svc.id)?.fingerprint !== fingerprint) {
       this.#known.set(svc.id, { tenantId, agentServiceId, fingerprint });
+      this.#log.debug('service status observed', { serviceId: svc.id, agentServiceId, status: event.status });
       this.#emit(event);
     }
     if (derived.status === 'running' && svc.labels[LABEL.retiredSecrets]) await this.#collect(svc);
