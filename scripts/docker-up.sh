@@ -62,7 +62,11 @@ ensure_swarm() {
     active) log "swarm already active" ;;
     inactive)
       log "initialising swarm"
-      docker swarm init --advertise-addr 127.0.0.1 >/dev/null || die "docker swarm init failed"
+      # Another docker-up (a parallel bench or test run) may win the race to init: that is fine.
+      if ! docker swarm init --advertise-addr 127.0.0.1 >/dev/null; then
+        [ "$(docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null)" = "active" ] || die "docker swarm init failed"
+        log "swarm was initialised concurrently"
+      fi
       ;;
     *) die "swarm is in state '$state'; fix it by hand (docker swarm leave --force?)" ;;
   esac
