@@ -5,6 +5,7 @@ import {
   AgentServiceDetails,
   AgentServicePage,
   ApiToken,
+  AuthProviders,
   AuditEntry,
   AuditVerifyResult,
   Cluster,
@@ -16,12 +17,14 @@ import {
   Member,
   PageMeta,
   Quota,
+  RegistrationPolicy,
   SetupStatus,
   Tenant,
   Usage,
   type CreateAgentServiceBody,
   type CreateClusterBody,
   type CreateTenantBody,
+  type RegistrationMode,
   type Role,
   type SetupBody,
   type UpdateTenantBody,
@@ -37,13 +40,13 @@ import { ApiError, problemFrom } from './problem.ts';
 
 const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 const Ok = z.unknown();
-const Providers = z.object({ emailPassword: z.boolean(), oidc: z.object({ providerId: z.string(), name: z.string() }).nullable() });
 const SignIn = z.object({ twoFactorRedirect: z.boolean().optional() }).loose();
 const MyInvitation = Invitation.extend({ tenantName: z.string(), tenantSlug: z.string() });
 const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.number().int().nullable() });
 const UserPage = PageMeta.extend({ items: z.array(AdminUser) });
 const Logs = z.object({ lines: z.array(z.object({ stream: z.string(), ts: z.string().optional(), line: z.string() })) });
 const Redirect = z.object({ url: z.string().optional(), redirect: z.boolean().optional() }).loose();
+const TotpEnrollment = z.object({ totpURI: z.string(), backupCodes: z.array(z.string()) });
 
 export type MyInvitation = z.infer<typeof MyInvitation>;
 export type AuditPage = z.infer<typeof AuditPage>;
@@ -91,12 +94,14 @@ export function createApi(base = env.PUBLIC_BERTH_API_BASE, fetchImpl: Fetch = (
   return {
     // identity
     me: () => call('GET', '/api/v1/me', Me),
-    providers: () => call('GET', '/api/v1/auth/providers', Providers),
+    providers: () => call('GET', '/api/v1/auth/providers', AuthProviders),
     setupStatus: () => call('GET', '/api/v1/setup', SetupStatus),
     setup: (body: SetupBody) => call('POST', '/api/v1/setup', z.object({ userId: z.string(), email: z.string() }), { body }),
     signUp: (body: { email: string; password: string; name: string }) => call('POST', '/api/auth/sign-up/email', Ok, { body }),
     signIn: (body: { email: string; password: string }) => call('POST', '/api/auth/sign-in/email', SignIn, { body }),
     verifyTotp: (code: string) => call('POST', '/api/auth/two-factor/verify-totp', Ok, { body: { code } }),
+    enableTotp: (password: string) => call('POST', '/api/auth/two-factor/enable', TotpEnrollment, { body: { password } }),
+    disableTotp: (password: string) => call('POST', '/api/auth/two-factor/disable', Ok, { body: { password } }),
     signInSso: (providerId: string, callbackURL: string) => call('POST', '/api/auth/sign-in/social', Redirect, { body: { provider: providerId, callbackURL } }),
     signOut: () => call('POST', '/api/auth/sign-out', Ok, { body: {} }),
 
@@ -152,6 +157,8 @@ export function createApi(base = env.PUBLIC_BERTH_API_BASE, fetchImpl: Fetch = (
     reactivate: (userId: string) => call('POST', `/api/v1/admin/users/${encodeURIComponent(userId)}/reactivate`, AdminUser),
     sharedClusters: () => call('GET', '/api/v1/clusters', Items(Cluster)),
     registerSharedCluster: (body: Partial<CreateClusterBody> & { name: string }) => call('POST', '/api/v1/clusters', ClusterJoin, { body }),
+    registration: () => call('GET', '/api/v1/platform/registration', RegistrationPolicy),
+    setRegistration: (mode: RegistrationMode) => call('PUT', '/api/v1/platform/registration', RegistrationPolicy, { body: { mode } }),
     newSharedJoinToken: (clusterId: string) => call('POST', `/api/v1/clusters/${encodeURIComponent(clusterId)}/join-tokens`, ClusterJoin, { body: {} }),
   };
 }

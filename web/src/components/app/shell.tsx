@@ -19,8 +19,10 @@ const ADMIN_LINKS: [string, string][] = [
   ['/admin/users/', 'Users'],
   ['/admin/clusters/', 'Shared clusters'],
   ['/admin/quotas/', 'Quotas'],
+  ['/admin/registration/', 'Registration'],
   ['/admin/audit/', 'Platform audit'],
 ];
+const ACCOUNT_LINKS: [string, string][] = [['/settings/security/', 'Security']];
 
 /** Pages a tenant switch keeps; anything deeper (one agent) falls back to the agent list. */
 const switchTarget = (path: string, slug: string) => href(TENANT_LINKS.some(([p]) => p === path) ? path : '/agents/', slug);
@@ -95,6 +97,20 @@ export const Shell = component$(() => {
                 {TENANT_LINKS.map(([p, label]) => (
                   <li key={p}>
                     <a href={href(p, tenant.slug)} aria-current={path === p ? 'page' : undefined}>
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {app.me && (
+            <>
+              <h2>Account</h2>
+              <ul>
+                {ACCOUNT_LINKS.map(([p, label]) => (
+                  <li key={p}>
+                    <a href={p} aria-current={path === p ? 'page' : undefined}>
                       {label}
                     </a>
                   </li>
