@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { agent, agentServiceSecret, apiToken, command, user, type Db } from '@berth/db';
-import { Command, type CommandResult, type ResultClaims } from '@berth/protocol';
+import { Command, type CommandResult, type EdgeMessage, type ResultClaims } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -130,8 +130,14 @@ export class Dispatcher {
     await this.#deps.db.update(command).set({ status: 'queued', agentId: null, seq: null }).where(inArray(command.id, ids));
   }
 
+  /**
+   * One delivery pass: everything queued for the cluster goes to one agent. The pass is claimed in
+   * two writes whatever its size (seqs reserved at once, then every row marked sent in one batch),
+   * and the frames are signed in parallel and sent in seq order, so the last command of a create
+   * does not wait for a round trip per command ahead of it.
+   */
   async #deliver(clusterId: string): Promise<void> {
-    const { db, hub } = this.#deps;
+    const { db, hub, clock } = this.#deps;
     const agentId = hub.connected(clusterId)[0];
     if (!agentId) return;
     const queued = await db
@@ -140,24 +146,37 @@ export class Dispatcher {
       .where(and(eq(command.clusterId, clusterId), eq(command.status, 'queued')))
       .orderBy(asc(command.createdAt), asc(sql`rowid`))
       .all();
+    const valid = new Map<string, Promise<boolean>>();
+    const deliverable: CommandRow[] = [];
     for (const row of queued) {
-      if (!hub.isConnected(agentId)) return;
-      if (!(await this.#authorStillValid(row))) {
-        await db.update(command).set({ status: 'cancelled', doneAt: this.#deps.clock.now() }).where(eq(command.id, row.id));
-        this.#deps.logger.warn('command cancelled: its author was revoked', { commandId: row.id, tenantId: row.tenantId });
-        await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked' } });
+      const key = `${row.actorType}:${row.actorId ?? ''}`;
+      if (!valid.has(key)) valid.set(key, this.#authorStillValid(row));
+      if (await valid.get(key)) {
+        deliverable.push(row);
         continue;
       }
-      const bumped = await db
-        .update(agent)
-        .set({ lastIssuedSeq: sql`${agent.lastIssuedSeq} + 1` })
-        .where(eq(agent.id, agentId))
-        .returning({ seq: agent.lastIssuedSeq });
-      const seq = bumped[0]?.seq;
-      if (seq === undefined) return;
-      await db.update(command).set({ status: 'sent', agentId, seq, sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
-      await this.#send({ ...row, agentId, seq });
+      await db.update(command).set({ status: 'cancelled', doneAt: clock.now() }).where(eq(command.id, row.id));
+      this.#deps.logger.warn('command cancelled: its author was revoked', { commandId: row.id, tenantId: row.tenantId });
+      await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked' } });
     }
+    const [first] = deliverable;
+    if (!first || !hub.isConnected(agentId)) return;
+    const bumped = await db
+      .update(agent)
+      .set({ lastIssuedSeq: sql`${agent.lastIssuedSeq} + ${deliverable.length}` })
+      .where(eq(agent.id, agentId))
+      .returning({ seq: agent.lastIssuedSeq });
+    const last = bumped[0]?.seq;
+    if (last === undefined) return;
+    const sentAt = clock.now();
+    const claimed = deliverable.map((row, i) => ({ ...row, status: 'sent' as const, agentId, seq: last - deliverable.length + 1 + i, sentAt, attempts: row.attempts + 1 }));
+    const [head, ...tail] = claimed.map((row) =>
+      db.update(command).set({ status: row.status, agentId, seq: row.seq, sentAt, attempts: row.attempts }).where(eq(command.id, row.id)),
+    );
+    if (!head) return;
+    await db.batch([head, ...tail]);
+    const frames = await Promise.all(claimed.map((row) => this.#sign(row)));
+    for (const frame of frames) if (frame) this.#deps.hub.send(agentId, frame);
   }
 
   async #resend(agentId: string, olderThan?: Date) {
@@ -174,14 +193,20 @@ export class Dispatcher {
   }
 
   async #send(row: CommandRow) {
-    if (!row.agentId || row.seq === null) return;
+    const frame = await this.#sign(row);
+    if (frame && row.agentId) this.#deps.hub.send(row.agentId, frame);
+  }
+
+  /** The signed frame of a claimed command; undefined (and the command failed) if unreadable. */
+  async #sign(row: CommandRow): Promise<EdgeMessage | undefined> {
+    if (!row.agentId || row.seq === null) return undefined;
     const cmd = await this.#materialize(row);
     if (!cmd) {
       await this.#deps.db.update(command).set({ status: 'failed', result: JSON.stringify({ ok: false, error: { code: 'INVALID_COMMAND', message: 'stored command is unreadable' } }) }).where(eq(command.id, row.id));
-      return;
+      return undefined;
     }
     const jws = await signCommand(this.#deps.edgeKey, { agentId: row.agentId, jti: row.id, seq: row.seq, cmd, now: this.#deps.clock.now() });
-    this.#deps.hub.send(row.agentId, { type: 'edge:command', jws });
+    return { type: 'edge:command', jws };
   }
 
   /** The stored command, with a secret's value joined in from the sealed store. */
