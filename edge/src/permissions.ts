@@ -108,6 +108,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   // Logs can carry whatever a service prints, so they need more than read-only access.
   [`GET ${T}/agents/:agent/logs`]: { resource: 'agent-service', action: 'logs', access: tenant('operator') },
   [`GET ${T}/usage`]: { resource: 'quota', action: 'usage', access: tenant('viewer') },
+  [`GET ${T}/usage/history`]: { resource: 'quota', action: 'usage-history', access: tenant('viewer') },
   [`GET ${T}/events`]: { resource: 'agent-service', action: 'events', access: tenant('viewer') },
 
   [`GET ${T}/audit`]: { resource: 'audit', action: 'list', access: tenant('admin') },

@@ -11,3 +11,4 @@ export * from './messages.ts';
 export * from './enrollment.ts';
 export * from './clusters-api.ts';
 export * from './agent-services-api.ts';
+export * from './usage-api.ts';

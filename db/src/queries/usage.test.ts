@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { asc, eq } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createTestDb, type TestDb } from '../testing.ts';
@@ -93,7 +94,7 @@ describe('the usage baseline migration', () => {
     const before = join(dir, 'migrations');
     cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
     const journalPath = join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    const journal = z.object({ entries: z.array(z.object({ tag: z.string() }).loose()) }).loose().parse(JSON.parse(readFileSync(journalPath, 'utf8')));
     const upTo = journal.entries.findIndex((e) => e.tag.endsWith('_usage_baseline'));
     expect(upTo).toBeGreaterThan(0);
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));

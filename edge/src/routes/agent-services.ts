@@ -11,8 +11,11 @@ import {
   ScaleBody,
   UpdateAgentServiceBody,
   Usage,
+  UsageHistory,
+  UsageHistoryQuery,
 } from '@berth/protocol';
 import { changeLifecycle, createAgentService, getAgentService, listAgentServices, tailLogs, updateAgentService, usage, type AgentServiceDeps } from '../services/agent-services.ts';
+import { usageHistory } from '../services/usage-history.ts';
 import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { errors, json, jsonBody, TenantParam, type App } from './openapi.ts';
 import { requestFacts, scopeOf } from './request-facts.ts';
@@ -60,6 +63,16 @@ export function registerAgentServiceRoutes(app: App, deps: AgentServiceDeps & { 
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/tenants/{tenant}/usage', tags: ['quota'], request: { params: TenantParam }, responses: { 200: json(Usage, 'use against quota'), ...errors } }),
     async (c) => c.json(await usage(deps, scopeOf(c)), 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/tenants/{tenant}/usage/history',
+      tags: ['quota'],
+      request: { params: TenantParam, query: UsageHistoryQuery },
+      responses: { 200: json(UsageHistory, 'use over time in buckets (replica-seconds, peaks) against the quota'), ...errors },
+    }),
+    async (c) => c.json(await usageHistory(deps, scopeOf(c), c.req.valid('query')), 200),
   );
   app.openapi(
     createRoute({

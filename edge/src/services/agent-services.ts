@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { agent, agentService, agentServiceEvent, agentServiceSecret, type Db } from '@berth/db';
+import { agent, agentService, agentServiceEvent, agentServiceSecret, usageSampleWrites, type Db } from '@berth/db';
 import {
   AgentServiceSpec,
   checkAdmission,
@@ -204,6 +204,7 @@ export async function createAgentService(deps: AgentServiceDeps, req: RequestFac
       enqueue({ kind: 'network.ensure', tenantId: scope.tenantId, name: upsert.network }),
       ...versions.map((v) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, name: v.name, swarmName: v.swarmName, valueB64: '' })),
       enqueue({ kind: 'service.create', ...upsert }),
+      ...usageSampleWrites(deps.db, scope.tenantId, now),
     ];
     return {
       writes,
@@ -265,6 +266,7 @@ export async function updateAgentService(deps: AgentServiceDeps, req: RequestFac
       ),
       ...fresh.map((f) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, name: f.name, swarmName: f.version.swarmName, valueB64: '' })),
       enqueue({ kind: 'service.update', ...upsert }),
+      ...usageSampleWrites(deps.db, scope.tenantId, now),
     ];
     return {
       writes,
@@ -329,6 +331,7 @@ export async function changeLifecycle(deps: AgentServiceDeps, req: RequestFacts,
       enqueueCommand(deps.db, { clusterId: fresh.clusterId, tenantId: scope.tenantId, agentServiceId: fresh.id, cmd, actor: req.actor, now }),
     ];
     if (status !== fresh.status) writes.push(deps.db.insert(agentServiceEvent).values({ id: crypto.randomUUID(), tenantId: scope.tenantId, agentServiceId: fresh.id, status, reason: null, at: now }));
+    if (replicas !== fresh.replicas) writes.push(...usageSampleWrites(deps.db, scope.tenantId, now));
     return {
       writes,
       note: { action: `agent-service.${op.kind}`, targetType: 'agent-service', targetId: fresh.id, details: op.kind === 'scale' ? { replicas: op.replicas } : null },

@@ -241,6 +241,7 @@ const MATRIX: Record<string, Row> = {
     prepare: async ({ w }) => ({ path: tenantPath(w, `/agents/${SERVICE.name}/logs`), allowedAnswer: { status: 503, code: 'AGENT_UNAVAILABLE' } }),
   },
   [`GET ${T}/usage`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/usage') }) },
+  [`GET ${T}/usage/history`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/usage/history?bucket=minute&from=' + new Date(Date.now() - 3_600_000).toISOString()) }) },
   [`GET ${T}/events`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/events'), stream: true }) },
 
   [`GET ${T}/audit`]: { who: member('admin'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/audit') }) },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { ApiToken, AuditEntry, CreatedApiToken, Invitation, JoinRequest, Member, Quota, Role, Tenant } from '@berth/protocol';
+import { ApiToken, AuditEntry, CreatedApiToken, Invitation, JoinRequest, Member, Quota, Role, Tenant, UsageHistory } from '@berth/protocol';
 import {
   admit,
   tenantsOf,
@@ -61,6 +61,7 @@ export const opArbitraries = {
   'token.list': op('token.list', { tenant: TenantPick }),
   'token.revoke': op('token.revoke', { tenant: TenantPick, token: ItemPick }),
   'quota.get': op('quota.get', { tenant: TenantPick }),
+  'usage.history': op('usage.history', { tenant: TenantPick }),
   'audit.list': op('audit.list', { tenant: TenantPick }),
 };
 type Arbs = typeof opArbitraries;
@@ -409,6 +410,14 @@ export function plan(model: Model, op: Op): Step {
     }
     case 'quota.get': {
       return step({ method: 'GET', path: `${base}/quota`, predicted: gate(actor, member('viewer'), t), accept: (json) => void Quota.parse(json) });
+    }
+    case 'usage.history': {
+      return step({
+        method: 'GET',
+        path: `${base}/usage/history`,
+        predicted: gate(actor, member('viewer'), t),
+        accept: (json) => expect(UsageHistory.parse(json).buckets.length).toBeGreaterThanOrEqual(24),
+      });
     }
     case 'audit.list': {
       return step({
