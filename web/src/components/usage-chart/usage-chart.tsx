@@ -1,20 +1,60 @@
 import { component$ } from '@builder.io/qwik';
+import type { UsageChartModel } from '../../lib/usage-chart.ts';
 
-/** A small SVG line of samples against a dashed quota line. */
-export const UsageChart = component$((props: { samples: number[]; limit: number; label: string }) => {
-  const w = 600;
-  const h = 120;
-  const top = Math.max(props.limit, ...props.samples, 1);
-  const y = (v: number) => h - (v / top) * (h - 10);
-  const step = props.samples.length > 1 ? w / (props.samples.length - 1) : w;
-  const points = props.samples.map((v, i) => `${Math.round(i * step)},${Math.round(y(v))}`).join(' ');
+const AXIS = 18;
+
+/**
+ * Usage over time as an SVG step chart against a dashed quota line. Screen readers get the
+ * title and a one-sentence description; everyone can open the same numbers as a table.
+ */
+export const UsageChart = component$((props: { id: string; title: string; model: UsageChartModel }) => {
+  const m = props.model;
+  const titleId = `${props.id}-title`;
+  const descId = `${props.id}-desc`;
   return (
-    <figure>
-      <svg viewBox={`0 0 ${w} ${h}`} width="100%" height="120" role="img" aria-label={`${props.label}: latest ${props.samples[props.samples.length - 1] ?? 0} of ${props.limit}`}>
-        <line x1="0" x2={w} y1={y(props.limit)} y2={y(props.limit)} stroke="#cf222e" stroke-dasharray="6 4" />
-        {props.samples.length > 0 && <polyline points={props.samples.length === 1 ? `0,${Math.round(y(props.samples[0] ?? 0))} ${w},${Math.round(y(props.samples[0] ?? 0))}` : points} fill="none" stroke="var(--accent)" stroke-width="3" />}
+    <figure class="usage-chart" data-testid={props.id}>
+      <svg viewBox={`0 0 ${m.width} ${m.height + AXIS}`} width="100%" role="img" aria-labelledby={`${titleId} ${descId}`}>
+        <title id={titleId}>{props.title}</title>
+        <desc id={descId}>
+          {m.summary} The dashed line is the quota of {m.quota} {m.unit}.
+        </desc>
+        <line x1="0" x2={m.width} y1={m.height} y2={m.height} stroke="var(--line)" />
+        <line x1="0" x2={m.width} y1={m.quotaY} y2={m.quotaY} stroke="var(--bad)" stroke-dasharray="6 4" />
+        {m.runningPath && <path d={m.runningPath} fill="none" stroke="var(--muted)" stroke-width="2" stroke-dasharray="2 3" />}
+        {m.reservedPath && <path d={m.reservedPath} fill="none" stroke="var(--accent)" stroke-width="3" />}
+        {m.ticks.map((t, i) => (
+          <text key={t.x} x={t.x} y={m.height + AXIS - 4} font-size="11" fill="currentColor" text-anchor={i === 0 ? 'start' : i === m.ticks.length - 1 ? 'end' : 'middle'}>
+            {t.label}
+          </text>
+        ))}
       </svg>
-      <figcaption class="muted">Sampled every 10 s while this page is open; the dashed line is the quota.</figcaption>
+      <figcaption class="muted">
+        Solid: highest reserved {m.unit} in each interval{m.runningPath ? '; dotted: running replicas' : ''}; dashed: the quota ({m.quota} {m.unit}).
+      </figcaption>
+      <details>
+        <summary>Show as a table</summary>
+        <table>
+          <caption class="muted">{props.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">Highest reserved ({m.unit})</th>
+              {m.runningPath && <th scope="col">Highest running</th>}
+              <th scope="col">Replica-hours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {m.rows.map((r) => (
+              <tr key={r.start}>
+                <td>{r.label}</td>
+                <td>{r.reserved}</td>
+                {m.runningPath && <td>{r.running}</td>}
+                <td>{r.replicaHours}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </figure>
   );
 });
