@@ -76,6 +76,9 @@ describe('organisation settings and platform administration', () => {
 
     await page.goto(`/settings/quota/?t=${slug}`);
     await page.getByText('Replicas: 0 of 10').waitFor();
+    // Usage over time comes from the recorded history, drawn against the quota with a table fallback.
+    await page.getByRole('img', { name: /Replicas over time against the replica quota/ }).waitFor();
+    expect(await page.locator('[data-testid=usage-replicas] tbody tr').count()).toBeGreaterThanOrEqual(24);
     await shoot(page, 'quota');
     await page.goto(`/settings/clusters/?t=${slug}`);
     await page.getByText('1 of 1 agents online').waitFor();
