@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AgentService, AgentServicePage, AuditVerifyResult, ClusterJoin, CreatedApiToken, ErrorEnvelope, Tenant } from '@berth/protocol';
+import { AgentService, AgentServicePage, AuditVerifyResult, ClusterJoin, CreatedApiToken, ErrorEnvelope, Tenant, UsageHistory } from '@berth/protocol';
 import { startWorker, type Caller, type WorkerHarness } from './worker-harness.ts';
 import { WsAgent } from './ws-agent.ts';
 
@@ -62,6 +62,10 @@ describe('the API on Workers (workerd, D1, Durable Objects)', () => {
     expect(verify.count).toBeGreaterThanOrEqual(4);
     const sent = await agent.waitForCommand((c) => c.cmd.kind === 'service.create');
     expect(sent.sub).toBe(a.id);
+    // The create wrote its usage sample in the same D1 batch; the history reads it back.
+    const history = await w.json(UsageHistory, 'GET', `/api/v1/tenants/${a.slug}/usage/history?bucket=minute&from=${new Date(Date.now() - 600_000).toISOString()}`, 200, alice);
+    expect(history.buckets.at(-1)?.peak).toMatchObject({ totalReplicas: 1, agentServices: 1 });
+    expect((await w.call('GET', `/api/v1/tenants/${a.slug}/usage/history`, bob)).status).toBe(404);
     agent.close();
   });
 
