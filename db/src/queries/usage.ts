@@ -32,14 +32,14 @@ export function usageSampleWrites(db: Db, tenantId: string, now: Date): [BatchIt
   const insert = db.insert(usageSample).select(
     db
       .select({
-        id: sql<number>`null`,
-        tenantId: sql<string>`${tenantId}`,
-        at: sql<number>`max(${now.getTime()}, coalesce((${latest}), 0))`,
-        runningReplicas: sql<number>`coalesce(sum(${agentService.runningReplicas}), 0)`,
-        totalReplicas: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} end), 0)`,
-        cpuMillis: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} * ${agentService.cpuMillis} end), 0)`,
-        memoryMb: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} * ${agentService.memoryMb} end), 0)`,
-        agentServices: sql<number>`count(case when ${live} then 1 end)`,
+        id: sql<number>`null`.as('id'),
+        tenantId: sql<string>`${tenantId}`.as('tenant_id'),
+        at: sql<number>`max(${now.getTime()}, coalesce((${latest}), 0))`.as('at'),
+        runningReplicas: sql<number>`coalesce(sum(${agentService.runningReplicas}), 0)`.as('running_replicas'),
+        totalReplicas: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} end), 0)`.as('total_replicas'),
+        cpuMillis: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} * ${agentService.cpuMillis} end), 0)`.as('cpu_millis'),
+        memoryMb: sql<number>`coalesce(sum(case when ${live} then ${agentService.replicas} * ${agentService.memoryMb} end), 0)`.as('memory_mb'),
+        agentServices: sql<number>`count(case when ${live} then 1 end)`.as('agent_services'),
       })
       .from(agentService)
       .where(eq(agentService.tenantId, tenantId)),
