@@ -65,13 +65,17 @@ describe('account policy and security', () => {
       await visitor.getByTestId('registration-notice').getByText('Registration is closed.').waitFor();
       expect(await visitor.getByRole('button', { name: 'Create account' }).count()).toBe(0);
       await shoot(visitor, 'sign-up-closed');
+      await visitor.goto('/sign-in/');
+      await visitor.getByRole('button', { name: 'Sign in' }).waitFor();
+      await visitor.waitForLoadState('networkidle');
+      expect(await visitor.getByRole('link', { name: 'Create one' }).count()).toBe(0);
       expect([...errors, ...visitorErrors]).toEqual([]);
     } finally {
       await stack.admin.json('PUT', '/api/v1/platform/registration', 200, { mode: 'open' });
     }
   });
 
-  it('lets a user turn on TOTP from the shown secret, and the next sign-in asks for and accepts a code', async () => {
+  it('lets a user turn on TOTP from the shown secret, and the next sign-in asks for and accepts a code; turning it off takes the password', async () => {
     const email = `totp-${suffix()}@e2e.test`;
     const user = await stack.signUp(email);
     const { page, errors } = await openAs(user, '/settings/security/');
@@ -112,6 +116,15 @@ describe('account policy and security', () => {
     await page.goto('/settings/security/');
     await page.waitForSelector('.shell[data-ready="yes"]');
     expect(await page.getByTestId('totp-state').textContent()).toBe('on');
+
+    await page.getByLabel('Current password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByTestId('totp-state').textContent()).toBe('on');
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await page.getByText('Two-factor sign-in is off.', { exact: true }).waitFor();
+    expect(await page.getByTestId('totp-state').textContent()).toBe('off');
     expect(errors).toEqual([]);
   });
 });

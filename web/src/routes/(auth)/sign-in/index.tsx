@@ -12,12 +12,14 @@ export default component$(() => {
   const error = useSignal('');
   const busy = useSignal(false);
   const sso = useSignal<{ providerId: string; name: string } | null>(null);
+  const signUpClosed = useSignal(false);
   const codeInput = useSignal<HTMLInputElement>();
 
   useVisibleTask$(
     async () => {
       const p = await api.providers().catch(() => null);
       sso.value = p?.oidc ?? null;
+      signUpClosed.value = p?.registration === 'closed';
       if ((await api.setupStatus().catch(() => ({ needsSetup: false }))).needsSetup) go('/setup/');
     },
     { strategy: 'document-ready' },
@@ -113,9 +115,11 @@ export default component$(() => {
           </button>
         </p>
       )}
-      <p class="muted">
-        No account? <a href="/sign-up/">Create one</a>
-      </p>
+      {!signUpClosed.value && (
+        <p class="muted">
+          No account? <a href="/sign-up/">Create one</a>
+        </p>
+      )}
     </>
   );
 });
