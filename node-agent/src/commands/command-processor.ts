@@ -92,6 +92,7 @@ export class CommandProcessor {
     }
     const started = Date.now();
     const result = await dispatch(claims.cmd, ctx, this.#deps.handlers);
+    const handled = Date.now();
     try {
       // Read-only results (log tails) can be large and are cheap to recompute: store only the outcome.
       await guard.commit(claims.jti, claims.seq, readOnly && result.ok ? { ok: true } : result);
@@ -99,7 +100,8 @@ export class CommandProcessor {
       // The handlers are idempotent, so a redelivery after this is safe, only not de-duplicated.
       this.#log.error('command result not persisted', { ...fields, code: errorCode(e) });
     }
-    this.#log.info('command applied', { ...fields, ok: result.ok, code: result.ok ? undefined : result.error.code, elapsedMs: Date.now() - started });
+    const persisted = Date.now();
+    this.#log.info('command applied', { ...fields, ok: result.ok, code: result.ok ? undefined : result.error.code, elapsedMs: persisted - started, handlerMs: handled - started, persistMs: persisted - handled });
     return { kind: 'executed', jti: claims.jti, resultJws: await signer.result(claims.jti, claims.seq, result) };
   }
 }
