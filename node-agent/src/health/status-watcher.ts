@@ -18,6 +18,7 @@ const CONFIRM_AT_MS = 1500;
 const STABLE = new Set(['running', 'stopped', 'removed']);
 /** Manager task states a task passes through before `running`. */
 const STARTING = new Set(['new', 'pending', 'allocated', 'assigned', 'accepted', 'preparing', 'ready', 'starting']);
+const FAILED = new Set(['failed', 'rejected']);
 /** Container events after which a started container no longer runs. */
 const ENDED = new Set(['die', 'destroy', 'oom']);
 
@@ -174,7 +175,10 @@ export class StatusWatcher {
     const tenantId = svc.labels[LABEL.tenant];
     const agentServiceId = svc.labels[LABEL.agentService];
     if (svc.labels[LABEL.managed] !== 'true' || tenantId === undefined || agentServiceId === undefined) return undefined;
-    const tasks: ObservedTask[] = (await this.#docker.listTasks(svc.id).catch(() => [])).map((t) => this.#withEngineStart(t));
+    const listed: ObservedTask[] = await this.#docker.listTasks(svc.id).catch(() => []);
+    // A service whose tasks failed before waits for the manager: a crash loop does not read
+    // running on every restart of a container that dies at once.
+    const tasks = listed.some((t) => FAILED.has(t.state)) ? listed : listed.map((t) => this.#withEngineStart(t));
     for (const t of tasks) {
       if (t.state === 'running' && t.containerId) t.health = await this.#docker.containerHealth(t.containerId).catch(() => undefined);
     }
