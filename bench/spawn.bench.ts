@@ -23,6 +23,19 @@ const line = (name: string, xs: number[]) => `${name.padEnd(52)} median ${pct(xs
 const ratio = (name: string, xs: number[], floor: number[], target = '') =>
   `${name.padEnd(52)} median ${(pct(xs, 50) / pct(floor, 50)).toFixed(2)}×   p99 ${(pct(xs, 99) / pct(floor, 99)).toFixed(2)}×${target}`;
 
+/**
+ * Waits until no container of these tenants is left, so each spawn starts on a quiet engine
+ * instead of overlapping the teardown of the one before (which slows overlay attachments most).
+ */
+async function quiet(...tenants: string[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    // Label filters are ANDed by the engine: one query per tenant.
+    const left = await Promise.all(tenants.map((t) => docker.listContainers({ all: true, filters: { label: [`berth.tenant=${t}`] } })));
+    if (left.every((l) => l.length === 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** dockerode createService → first task Running (polled every 5 ms), then removed. */
 async function rawSpawn(spec: object): Promise<number> {
   const t0 = performance.now();
@@ -127,8 +140,11 @@ async function main() {
     const propagation: number[] = [];
     const stages = { accepted: [] as number[], create: [] as number[], applied: [] as number[], started: [] as number[], published: [] as number[], streamed: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
+      await quiet(rawTenant, tenantId);
       raw.push(await rawSpawn(bareSpec(rawTenant, i)));
+      await quiet(rawTenant);
       shaped.push(await rawSpawn(berthShapedSpec(rawTenant, network.id, i)));
+      await quiet(rawTenant);
 
       const name = `b${i}`;
       const wall0 = Date.now();
