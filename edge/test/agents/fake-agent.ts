@@ -15,6 +15,7 @@ export class FakeAgent {
   /** `reconcile` commands (sent on every handshake and periodically), kept apart. */
   readonly reconciles: CommandClaims[] = [];
   readonly frames: EdgeMessage[] = [];
+  #accepting: Promise<void> = Promise.resolve();
   closedWith: { code: number; reason: string } | undefined;
   session: AgentSession | undefined;
 
@@ -59,7 +60,13 @@ export class FakeAgent {
           );
         }
         if (frame.type === 'edge:welcome') resolveReady();
-        if (frame.type === 'edge:command') pending.push(this.accept(frame.jws));
+        // Verified one after another, like the real agent's ordered processor: WebCrypto may
+        // finish two verifications out of order, and `received` is the order frames arrived in.
+        if (frame.type === 'edge:command') {
+          const accepted = this.#accepting.then(() => this.accept(frame.jws));
+          this.#accepting = accepted.catch(() => undefined);
+          pending.push(accepted);
+        }
       },
       close: (code, reason) => {
         this.closedWith = { code, reason };
