@@ -51,7 +51,9 @@ let skipped = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = Number(r.numPassedTests ?? 0);
-  failed = Number(r.numFailedTests ?? 0) + Number(r.numFailedTestSuites ?? 0);
+  // Failed tests as vitest counts them; a file that failed before running any test (an import
+  // error) shows only as a failed suite, so it counts then.
+  failed = Number(r.numFailedTests ?? 0) || Number(r.numFailedTestSuites ?? 0);
   skipped = Number(r.numPendingTests ?? 0) + Number(r.numTodoTests ?? 0);
 } else {
   failed = 1;
