@@ -3,7 +3,8 @@ import type { DocumentHead } from '@builder.io/qwik-city';
 import type { RegistrationMode } from '@berth/protocol';
 import { ErrorState, Loading } from '../../../../components/states/states.tsx';
 import { api } from '../../../../lib/api.ts';
-import { settle, toProblem, type Loadable, type Problem } from '../../../../lib/problem.ts';
+import { settle, type Loadable, type Problem } from '../../../../lib/problem.ts';
+import { submitForm } from '../../../../lib/submit.ts';
 import { REGISTRATION_CHOICES } from '../../../../lib/registration.ts';
 
 /** Who may create an account: open, by invitation only, or nobody. Applies to email and SSO sign-up alike. */
@@ -30,19 +31,13 @@ export default component$(() => {
           class="card"
           preventdefault:submit
           onSubmit$={async () => {
-            busy.value = true;
-            failure.value = null;
             saved.value = '';
-            try {
+            await submitForm(busy, failure, async () => {
               const r = await api.setRegistration(choice.value);
               current.value = { state: 'ready', data: r.mode };
               choice.value = r.mode;
               saved.value = `Saved: ${REGISTRATION_CHOICES.find((c) => c.mode === r.mode)?.label ?? r.mode}.`;
-            } catch (err) {
-              failure.value = toProblem(err);
-            } finally {
-              busy.value = false;
-            }
+            });
           }}
         >
           <fieldset>

@@ -6,7 +6,8 @@ import { Field, describe } from '../../../../components/field/field.tsx';
 import { ErrorState, Loading } from '../../../../components/states/states.tsx';
 import { api } from '../../../../lib/api.ts';
 import { groupSecret, readOtpAuth } from '../../../../lib/otpauth.ts';
-import { toProblem, type Problem } from '../../../../lib/problem.ts';
+import type { Problem } from '../../../../lib/problem.ts';
+import { submitForm } from '../../../../lib/submit.ts';
 
 type Enrollment = { uri: string; secret: string; backupCodes: string[] };
 
@@ -53,20 +54,14 @@ export default component$(() => {
           class="card"
           preventdefault:submit
           onSubmit$={async () => {
-            busy.value = true;
-            failure.value = null;
             notice.value = '';
-            try {
+            await submitForm(busy, failure, async () => {
               const r = await api.enableTotp(form.password);
               const otp = readOtpAuth(r.totpURI);
               if (!otp) throw new Error('the server sent an authenticator URI this page cannot read');
               enrollment.value = { uri: r.totpURI, secret: otp.secret, backupCodes: r.backupCodes };
               form.password = '';
-            } catch (err) {
-              failure.value = toProblem(err);
-            } finally {
-              busy.value = false;
-            }
+            });
           }}
         >
           <h2>Turn on two-factor sign-in</h2>
@@ -106,19 +101,13 @@ export default component$(() => {
           <form
             preventdefault:submit
             onSubmit$={async () => {
-              busy.value = true;
-              failure.value = null;
-              try {
+              await submitForm(busy, failure, async () => {
                 await api.verifyTotp(form.code.trim());
                 form.code = '';
                 enrollment.value = null;
                 await refreshMe();
                 notice.value = 'Two-factor sign-in is on.';
-              } catch (err) {
-                failure.value = toProblem(err);
-              } finally {
-                busy.value = false;
-              }
+              });
             }}
           >
             <Field id="totp-code" label="Code from the authenticator" hint="6 digits; proves the authenticator has the secret.">
@@ -146,19 +135,13 @@ export default component$(() => {
           class="card"
           preventdefault:submit
           onSubmit$={async () => {
-            busy.value = true;
-            failure.value = null;
             notice.value = '';
-            try {
+            await submitForm(busy, failure, async () => {
               await api.disableTotp(form.disablePassword);
               form.disablePassword = '';
               await refreshMe();
               notice.value = 'Two-factor sign-in is off.';
-            } catch (err) {
-              failure.value = toProblem(err);
-            } finally {
-              busy.value = false;
-            }
+            });
           }}
         >
           <h2>Turn off two-factor sign-in</h2>
