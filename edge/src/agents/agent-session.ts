@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { agent, type Db } from '@berth/db';
 import { AgentMessage, CLOSE_POLICY_VIOLATION, Ed25519PublicJwk, type EdgeMessage, type EventsClaims } from '@berth/protocol';
 import type { CryptoKey } from 'jose';
@@ -150,7 +150,9 @@ export class AgentSession {
     if (claims.nonce !== this.#nonce) return this.#fail('AGENT_SIGNATURE_INVALID', 'proof is for another challenge');
     clearTimeout(this.#helloTimer);
     this.#ready(row.id, row.clusterId, key);
-    await this.#deps.db.update(agent).set({ lastSeenAt: this.#deps.clock.now(), version: frame.version, swarmNodeId: frame.swarmNodeId }).where(eq(agent.id, row.id));
+    // Seqs this edge hands out from now on start above the last one the agent applied, even if
+    // this database forgot some it issued (restored from a backup).
+    await this.#deps.db.update(agent).set({ lastIssuedSeq: sql`max(${agent.lastIssuedSeq}, ${frame.lastSeq})`, lastSeenAt: this.#deps.clock.now(), version: frame.version, swarmNodeId: frame.swarmNodeId }).where(eq(agent.id, row.id));
     this.#send({ type: 'edge:welcome', agentId: row.id, clusterId: row.clusterId, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
     this.#deps.logger.info('agent connected', { agentId: row.id, clusterId: row.clusterId, version: frame.version });
     await this.#deps.dispatcher.agentReady(row.id, row.clusterId);

@@ -23,6 +23,13 @@ export interface DispatcherDeps {
 
 /** A sent command without an answer for this long is sent again (re-signed, same jti and seq). */
 export const RESEND_AFTER_MS = 20_000;
+/**
+ * A command sent this many times under one seq without an answer goes back to the queue and gets
+ * a new seq. An agent answers every command it applied (from its store, by jti, whatever the
+ * seq), so silence means it refuses the seq as stale: its replay state is ahead of what this
+ * edge issued (an edge database restored from a backup, say). The jti stays, so nothing runs twice.
+ */
+export const SENDS_PER_SEQ = 3;
 
 /**
  * Delivers the outbox: at least once, in seq order per agent, to one connected agent of the
@@ -30,7 +37,8 @@ export const RESEND_AFTER_MS = 20_000;
  *
  *   queued ──send──► sent ──result──► done | failed
  *     ▲               │
- *     └── requeue ────┘  (its agent left and another agent of the cluster is here)
+ *     └── requeue ────┘  (its agent left and another agent of the cluster is here, or
+ *                         SENDS_PER_SEQ sends under one seq went unanswered: a new seq)
  *   queued ──► cancelled (its author's account or token was revoked before it went out)
  */
 export class Dispatcher {
@@ -186,10 +194,20 @@ export class Dispatcher {
       .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), ...(olderThan ? [lt(command.sentAt, olderThan)] : [])))
       .orderBy(asc(command.seq))
       .all();
+    const unanswered = rows.filter((row) => row.attempts >= SENDS_PER_SEQ);
     for (const row of rows) {
+      if (row.attempts >= SENDS_PER_SEQ) continue;
       await this.#deps.db.update(command).set({ sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
       await this.#send(row);
     }
+    if (!unanswered.length) return;
+    this.#deps.logger.warn('commands unanswered under their seq: queued again for a new one', { agentId, count: unanswered.length });
+    await this.#deps.db
+      .update(command)
+      .set({ status: 'queued', agentId: null, seq: null, attempts: 0 })
+      .where(and(inArray(command.id, unanswered.map((r) => r.id)), eq(command.status, 'sent')));
+    const clusters = new Set(unanswered.map((r) => r.clusterId));
+    for (const clusterId of clusters) await this.kick(clusterId);
   }
 
   async #send(row: CommandRow) {

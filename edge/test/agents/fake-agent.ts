@@ -41,8 +41,8 @@ export class FakeAgent {
     return new FakeAgent(h, enrolled.agentId, enrolled.clusterId, privateKey, edgeKey);
   }
 
-  /** Opens a socket session; `proofFor` lets a test sign the hello wrongly. */
-  async connect(opts: { proofNonce?: (nonce: string) => string; signWith?: CryptoKey } = {}): Promise<void> {
+  /** Opens a socket session; `proofNonce`/`signWith` let a test sign the hello wrongly, `lastSeq` is the replay state it reports. */
+  async connect(opts: { proofNonce?: (nonce: string) => string; signWith?: CryptoKey; lastSeq?: number } = {}): Promise<void> {
     let resolveReady: () => void = () => undefined;
     const ready = new Promise<void>((r) => (resolveReady = r));
     const pending: Promise<void>[] = [];
@@ -55,7 +55,7 @@ export class FakeAgent {
           const nonce = opts.proofNonce ? opts.proofNonce(frame.nonce) : frame.nonce;
           pending.push(
             this.sign(HELLO_TYP, { nonce, exp: Math.floor(Date.now() / 1000) + 30 }, opts.signWith).then((proof) =>
-              this.session?.message(JSON.stringify({ type: 'agent:hello', agentId: this.agentId, proof, version: 'test', lastSeq: 0, swarmNodeId: 'node-1' })),
+              this.session?.message(JSON.stringify({ type: 'agent:hello', agentId: this.agentId, proof, version: 'test', lastSeq: opts.lastSeq ?? 0, swarmNodeId: 'node-1' })),
             ),
           );
         }
