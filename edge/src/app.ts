@@ -78,7 +78,8 @@ export function createApp(deps: AppDeps): App {
   authRoutes(app, auth, services, signUpGate);
   registerSetupRoutes(app, { ...services, setupToken: deps.setupToken });
   registerMeRoutes(app, { db: deps.db, oidc: oidc ? { providerId: OIDC_PROVIDER_ID, name: oidc.name } : null });
-  registerTenantRoutes(app, services);
+  const agentServices = { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus };
+  registerTenantRoutes(app, agentServices);
   registerMemberRoutes(app, services);
   registerInvitationRoutes(app, services);
   registerJoinRequestRoutes(app, services);
@@ -87,7 +88,7 @@ export function createApp(deps: AppDeps): App {
   registerAdminUserRoutes(app, services);
   registerRegistrationRoutes(app, services);
   registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
-  registerAgentServiceRoutes(app, { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus });
+  registerAgentServiceRoutes(app, agentServices);
   app.get(
     '/api/v1/agents/connect',
     deps.agentSocket ??

@@ -1,14 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { CreateTenantBody, Quota, Tenant, UpdateTenantBody } from '@berth/protocol';
-import type { ServiceDeps } from '../services/service-deps.ts';
-import { createTenant, deleteTenant, getQuota, getTenant, listMyTenants, putQuota, updateTenant } from '../services/tenants.ts';
+import { deleteTenant } from '../services/tenant-deletion.ts';
+import type { AgentServiceDeps } from '../services/agent-services.ts';
+import { createTenant, getQuota, getTenant, listMyTenants, putQuota, updateTenant } from '../services/tenants.ts';
 import { errors, json, jsonBody, TenantParam, type App } from './openapi.ts';
 import { requestFacts, scopeOf } from './request-facts.ts';
 
 const tags = ['tenants'];
 
-export function registerTenantRoutes(app: App, deps: ServiceDeps) {
+export function registerTenantRoutes(app: App, deps: AgentServiceDeps) {
   app.openapi(
     createRoute({ method: 'post', path: '/api/v1/tenants', tags, request: { body: jsonBody(CreateTenantBody) }, responses: { 201: json(Tenant, 'created; you are its owner'), ...errors } }),
     async (c) => c.json(await createTenant(deps, requestFacts(c), c.req.valid('json')), 201),

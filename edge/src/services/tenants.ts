@@ -24,7 +24,7 @@ async function assertSlugFree(deps: ServiceDeps, slug: string, exceptTenantId?: 
   if (taken) throw new AppError(409, 'SLUG_TAKEN', 'that slug is taken');
 }
 
-async function loadTenant(deps: ServiceDeps, tenantId: string) {
+export async function loadTenant(deps: ServiceDeps, tenantId: string) {
   const row = await deps.db.select().from(tenant).where(eq(tenant.id, tenantId)).get();
   if (!row) throw new AppError(404, 'NOT_FOUND', 'tenant not found');
   return row;
@@ -83,19 +83,6 @@ export async function updateTenant(deps: ServiceDeps, req: RequestFacts, scope: 
       writes: [deps.db.update(tenant).set(changes).where(eq(tenant.id, scope.tenantId))],
       note: { action: 'tenant.update', targetType: 'tenant', targetId: scope.tenantId, details: { fields: Object.keys(body).sort() } },
       result: tenantDto({ ...current, ...changes }, scope.role ?? 'viewer'),
-    };
-  });
-}
-
-/** Soft delete: the tenant turns `deleting`; writes are refused from then on. */
-export async function deleteTenant(deps: ServiceDeps, req: RequestFacts, scope: TenantScope): Promise<Tenant> {
-  return commitAudited(deps, req, scope.tenantId, scope.tenantId, async () => {
-    const current = await loadTenant(deps, scope.tenantId);
-    const now = deps.clock.now();
-    return {
-      writes: [deps.db.update(tenant).set({ status: 'deleting', updatedAt: now }).where(eq(tenant.id, scope.tenantId))],
-      note: { action: 'tenant.delete', targetType: 'tenant', targetId: scope.tenantId },
-      result: tenantDto({ ...current, status: 'deleting', updatedAt: now }, scope.role ?? 'owner'),
     };
   });
 }
