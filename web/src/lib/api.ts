@@ -111,6 +111,7 @@ export function createApi(base = env.PUBLIC_BERTH_API_BASE, fetchImpl: Fetch = (
     createTenant: (body: CreateTenantBody) => call('POST', '/api/v1/tenants', Tenant, { body }),
     tenant: (tenant: string) => call('GET', t(tenant), Tenant),
     updateTenant: (tenant: string, body: UpdateTenantBody) => call('PATCH', t(tenant), Tenant, { body }),
+    deleteTenant: (tenant: string) => call('DELETE', t(tenant), Tenant),
     members: (tenant: string) => call('GET', `${t(tenant)}/members`, Items(Member)),
     setRole: (tenant: string, userId: string, role: Role) => call('PATCH', `${t(tenant)}/members/${encodeURIComponent(userId)}`, Member, { body: { role } }),
     removeMember: (tenant: string, userId: string) => call('DELETE', `${t(tenant)}/members/${encodeURIComponent(userId)}`, Ok),

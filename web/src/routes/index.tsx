@@ -14,7 +14,8 @@ export default component$(() => {
         await api.me();
         const { items } = await api.tenants();
         const last = lastTenant();
-        const pick = items.find((t) => t.slug === last) ?? items[0];
+        const active = items.filter((t) => t.status === 'active');
+        const pick = active.find((t) => t.slug === last) ?? active[0];
         go(pick ? href('/agents/', pick.slug) : '/tenants/');
       } catch (err) {
         const p = toProblem(err);

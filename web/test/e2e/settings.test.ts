@@ -86,6 +86,27 @@ describe('organisation settings and platform administration', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets the owner delete the tenant after a confirmation, and its running agent service is removed from the swarm', async () => {
+    const { owner, slug } = await ownerWithTenant('gone');
+    await owner.json('POST', `/api/v1/tenants/${slug}/agents`, 202, { name: 'doomed', image: 'berth-test/busybox:1' });
+    await expect.poll(async () => (await owner.json<{ status: string }>('GET', `/api/v1/tenants/${slug}/agents/doomed`, 200)).status, { timeout: 60_000 }).toBe('running');
+    const { page, errors } = await openAs(owner, `/settings/?t=${slug}`);
+    await page.getByRole('button', { name: 'Delete tenant' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Its agent services are removed from every cluster.').waitFor();
+    await dialog.getByRole('button', { name: 'Delete gone tenant' }).click();
+    await page.getByText('This tenant is being deleted').waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.locator('.shell select option:checked').textContent()).toBe('gone tenant (being deleted)');
+    await shoot(page, 'tenant-deleting');
+    expect((await owner.json<{ status: string }>('GET', `/api/v1/tenants/${slug}`, 200)).status).toBe('deleting');
+    // The real agent removed it from the swarm and reported so.
+    await expect.poll(async () => (await owner.json<{ status: string }>('GET', `/api/v1/tenants/${slug}/agents/doomed`, 200)).status, { timeout: 60_000 }).toBe('removed');
+    // Writes are refused from now on.
+    await owner.json('POST', `/api/v1/tenants/${slug}/agents`, 409, { name: 'another', image: 'berth-test/busybox:1' });
+    expect(errors).toEqual([]);
+  });
+
   it('takes a user from request-to-join through waiting to approved, and another through an invitation', async () => {
     const { owner, slug } = await ownerWithTenant('team');
     const joiner = await stack.signUp(`joiner-${suffix()}@e2e.test`);

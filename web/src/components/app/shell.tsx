@@ -81,7 +81,7 @@ export const Shell = component$(() => {
             {!tenant && <option value="">{app.ready ? 'Choose a tenant' : 'Loading…'}</option>}
             {app.tenants.map((t) => (
               <option key={t.id} value={t.slug} selected={t.slug === app.tenant}>
-                {t.name}
+                {t.status === 'deleting' ? `${t.name} (being deleted)` : t.name}
               </option>
             ))}
           </select>

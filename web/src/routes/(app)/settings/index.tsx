@@ -3,9 +3,11 @@ import type { DocumentHead } from '@builder.io/qwik-city';
 import { UpdateTenantBody } from '@berth/protocol';
 import { currentTenant, useApp } from '../../../components/app/app-context.ts';
 import { Field, describe } from '../../../components/field/field.tsx';
+import { ConfirmButton } from '../../../components/confirm-button/confirm-button.tsx';
 import { ErrorState, Loading } from '../../../components/states/states.tsx';
 import { api } from '../../../lib/api.ts';
-import { toProblem } from '../../../lib/problem.ts';
+import { toProblem, type Problem } from '../../../lib/problem.ts';
+import { submitForm } from '../../../lib/submit.ts';
 import { go, href, rememberTenant } from '../../../lib/session.ts';
 import { check, serverFieldErrors, type FieldErrors } from '../../../lib/validate.ts';
 
@@ -15,6 +17,8 @@ export default component$(() => {
   const form = useStore({ name: '', slug: '', displayName: '', logoUrl: '', accentColor: '' });
   const errors = useSignal<FieldErrors>({});
   const saved = useSignal('');
+  const deleting = useSignal(false);
+  const deleteFailure = useSignal<Problem | null>(null);
   useTask$(({ track }) => {
     track(() => app.ready);
     const t = currentTenant(app);
@@ -24,11 +28,12 @@ export default component$(() => {
   const tenant = currentTenant(app);
   if (!app.ready) return <Loading label="Loading settings" />;
   if (!tenant) return <ErrorState problem={{ status: 404, code: 'NOT_FOUND', message: 'tenant not found', requestId: null, fields: [] }} />;
-  const canEdit = tenant.role === 'owner' || tenant.role === 'admin';
+  const isAdmin = tenant.role === 'owner' || tenant.role === 'admin';
+  const canEdit = isAdmin && tenant.status === 'active';
   return (
     <>
       <h1>Settings</h1>
-      {!canEdit && <p class="state notice">Only owners and admins change these settings; you are a {tenant.role}.</p>}
+      {!isAdmin && <p class="state notice">Only owners and admins change these settings; you are a {tenant.role}.</p>}
       <form
         class="card"
         preventdefault:submit
@@ -94,6 +99,31 @@ export default component$(() => {
           </span>
         </div>
       </form>
+      {tenant.role === 'owner' && (
+        <section class="card" aria-labelledby="danger-zone">
+          <h2 id="danger-zone">Delete tenant</h2>
+          {tenant.status === 'deleting' ? (
+            <p class="state notice">This tenant is being deleted: its agent services are being removed and it accepts no more changes.</p>
+          ) : (
+            <>
+              <p class="muted">Removes every agent service of {tenant.name} from its clusters and refuses all further changes. Members keep read access to the audit log.</p>
+              {deleteFailure.value && <ErrorState problem={deleteFailure.value} />}
+              <ConfirmButton
+                label="Delete tenant"
+                question={`Delete ${tenant.name}? Its agent services are removed from every cluster.`}
+                confirmLabel={`Delete ${tenant.name}`}
+                disabled={deleting.value}
+                onConfirm$={() =>
+                  submitForm(deleting, deleteFailure, async () => {
+                    const t = await api.deleteTenant(tenant.slug);
+                    app.tenants = app.tenants.map((x) => (x.id === t.id ? t : x));
+                  })
+                }
+              />
+            </>
+          )}
+        </section>
+      )}
     </>
   );
 });
