@@ -14,9 +14,19 @@ export async function collectRetiredSecrets(docker: DockerPort, svc: SwarmServic
   const retired = (svc.labels[LABEL.retiredSecrets] ?? '').split(',').filter((id) => id !== '');
   const tenantId = svc.labels[LABEL.tenant];
   if (retired.length === 0 || tenantId === undefined || svc.updateStatus?.state !== 'completed') return [];
+  return removeUnusedSecrets(docker, tenantId, retired);
+}
+
+/**
+ * Removes those of the Swarm secrets `ids` that are Berth secrets of `tenantId` and that no service
+ * of that tenant mounts (two agent services of a tenant with the same secret value share one
+ * content-named Swarm secret). Returns the names removed.
+ */
+export async function removeUnusedSecrets(docker: DockerPort, tenantId: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
   const inUse = new Set((await docker.listServices([MANAGED_FILTER, `${LABEL.tenant}=${tenantId}`])).flatMap((s) => secretIdsOf(s.spec)));
   const removed: string[] = [];
-  for (const id of retired) {
+  for (const id of new Set(ids)) {
     if (inUse.has(id)) continue;
     const secret = await docker.inspectSecret(id);
     if (!secret || !ownedBy(secret, tenantId)) continue;

@@ -116,8 +116,8 @@ describe('scale, restart, remove', () => {
   it('removes idempotently', async () => {
     const docker = await setup();
     await upsertService(docker, desired(), policy);
-    expect(await removeService(docker, 't1', 's1')).toEqual({ removed: true });
-    expect(await removeService(docker, 't1', 's1')).toEqual({ removed: false });
+    expect(await removeService(docker, 't1', 's1')).toEqual({ removed: true, secretIds: [] });
+    expect(await removeService(docker, 't1', 's1')).toEqual({ removed: false, secretIds: [] });
   });
 });
 

@@ -137,8 +137,10 @@ export function restartService(docker: DockerPort, tenantId: string, agentServic
 }
 
 /** Removes every Swarm service of an agent service; `removed: false` when none existed. */
-export async function removeService(docker: DockerPort, tenantId: string, agentServiceId: string): Promise<{ removed: boolean }> {
+export async function removeService(docker: DockerPort, tenantId: string, agentServiceId: string): Promise<{ removed: boolean; secretIds: string[] }> {
   const found = await findServices(docker, tenantId, agentServiceId);
+  // What it mounted, and what its last update retired but had not collected yet.
+  const secretIds = found.flatMap((svc) => [...secretIdsOf(svc.spec), ...(svc.labels[LABEL.retiredSecrets] ?? '').split(',').filter((id) => id !== '')]);
   let removed = false;
   for (const svc of found) {
     try {
@@ -148,7 +150,7 @@ export async function removeService(docker: DockerPort, tenantId: string, agentS
       if (!(e instanceof DockerError && e.code === 'NOT_FOUND')) throw e;
     }
   }
-  return { removed };
+  return { removed, secretIds };
 }
 
 /** The last `tail` log lines of an agent service. */

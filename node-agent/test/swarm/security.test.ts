@@ -81,4 +81,24 @@ describe('command security on a real swarm', () => {
       }, { timeout: 15_000, interval: 250 })
       .toContain('s3cr3t-value');
   });
+
+  it('removes a service\'s Swarm secret with it, but not one another service of the tenant still mounts', async () => {
+    const swarmName = (n: string) => `berth-${h.tenantId}-${n}-1`;
+    const ensure = async (n: string) =>
+      expect(h.result(await h.send({ kind: 'secret.ensure', tenantId: h.tenantId, name: n, swarmName: swarmName(n), valueB64: Buffer.from(`value-${n}`).toString('base64') }))).toMatchObject({ ok: true });
+    await ensure('own-key');
+    await ensure('shared-key');
+    const ref = (n: string) => ({ name: n, swarmName: swarmName(n), target: n.replace('-', '_') });
+    const first = { ...createCommand(h, 'first', { secrets: ['own-key', 'shared-key'] }), secrets: [ref('own-key'), ref('shared-key')] };
+    const second = { ...createCommand(h, 'second', { secrets: ['shared-key'] }), secrets: [ref('shared-key')] };
+    expect(h.result(await h.send(first)).ok).toBe(true);
+    expect(h.result(await h.send(second)).ok).toBe(true);
+
+    expect(h.result(await h.send({ kind: 'service.remove', tenantId: h.tenantId, agentServiceId: 'as-first' }))).toEqual({ ok: true, data: { removed: true } });
+    expect(await h.docker.inspectSecret(swarmName('own-key'))).toBeUndefined();
+    expect(await h.docker.inspectSecret(swarmName('shared-key'))).toMatchObject({ name: swarmName('shared-key') });
+
+    expect(h.result(await h.send({ kind: 'service.remove', tenantId: h.tenantId, agentServiceId: 'as-second' }))).toEqual({ ok: true, data: { removed: true } });
+    expect(await h.docker.inspectSecret(swarmName('shared-key'))).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import type { Command, CommandResult } from '@berth/protocol';
 import type { Handler, HandlerContext } from '../handler-context.ts';
 import { capLogLines } from './cap-log-lines.ts';
+import { removeUnusedSecrets } from '../../docker/secret-gc.ts';
 import { removeService, restartService, scaleService, tailServiceLogs, upsertService } from '../../docker/swarm-services.ts';
 
 /** `service.create` and `service.update` are both upserts. */
@@ -21,11 +22,16 @@ export const serviceRestart: Handler<'service.restart'> = async (cmd, ctx) => ({
   data: await restartService(ctx.docker, cmd.tenantId, cmd.agentServiceId, ctx.policy),
 });
 
-/** `service.remove`: idempotent. */
-export const serviceRemove: Handler<'service.remove'> = async (cmd, ctx) => ({
-  ok: true,
-  data: await removeService(ctx.docker, cmd.tenantId, cmd.agentServiceId),
-});
+/**
+ * `service.remove`: idempotent. The Swarm secrets the service mounted go with it unless another
+ * service of the tenant still mounts them: tenant secret values do not outlive their service.
+ */
+export const serviceRemove: Handler<'service.remove'> = async (cmd, ctx) => {
+  const { removed, secretIds } = await removeService(ctx.docker, cmd.tenantId, cmd.agentServiceId);
+  const secretsRemoved = await removeUnusedSecrets(ctx.docker, cmd.tenantId, secretIds);
+  if (secretsRemoved.length) ctx.log.info('secrets removed with their service', { tenantId: cmd.tenantId, agentServiceId: cmd.agentServiceId, count: secretsRemoved.length });
+  return { ok: true, data: { removed } };
+};
 
 /** `logs.tail`. */
 export const logsTail: Handler<'logs.tail'> = async (cmd, ctx) => ({
