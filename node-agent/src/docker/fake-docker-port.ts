@@ -1,7 +1,6 @@
 import type { LogLine } from '@berth/protocol';
 import { DockerError } from '../errors.ts';
 import type { DockerEvent, DockerPort, EngineEventType, EngineServiceSpec, NetworkCreateSpec, RawServiceSpec, SwarmObject, SwarmService, SwarmTask } from './docker-port.ts';
-import { LABEL } from './labels.ts';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -214,11 +213,6 @@ export class FakeDockerPort implements DockerPort {
   /** Test helper: the only created/updated spec of a service, as last sent. */
   specOf(id: string): RawServiceSpec | undefined {
     return this.services.get(id)?.spec;
-  }
-
-  /** Test helper: the engine reports a container `action` (start, die…) of a Berth task. */
-  containerEvent(action: string, serviceId: string, taskId: string, containerId = `c-${taskId}`): void {
-    this.#emit('container', action, containerId, { 'com.docker.swarm.service.id': serviceId, 'com.docker.swarm.task.id': taskId, [LABEL.managed]: 'true' });
   }
 
   /** Test helper: replaces the tasks of a service. */

@@ -48,45 +48,6 @@ describe('StatusWatcher', () => {
     await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['running']);
     await watcher.stop();
   });
-  it('reports running on the container start event while the manager still shows the task starting', async () => {
-    const docker = new FakeDockerPort();
-    docker.newTaskState = 'starting';
-    await ensureTenantNetwork(docker, 't1', 'net-t1');
-    const events: ServiceStatusEvent[] = [];
-    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
-    watcher.start();
-    await new Promise((r) => setTimeout(r, 20));
-    const { swarmServiceId } = await upsertService(docker, desired, policy);
-    await expect.poll(() => events.map((e) => e.status)).toEqual(['deploying']);
-    const [task] = await docker.listTasks(swarmServiceId);
-    if (!task) throw new Error('no task');
-    const started = Date.now();
-    docker.containerEvent('start', swarmServiceId, task.id);
-    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['deploying', 'running']);
-    expect(Date.now() - started).toBeLessThan(500);
-    expect(events[1]?.tasks).toEqual([expect.objectContaining({ id: task.id, state: 'running' })]);
-    // The container died before the manager ever showed it running: the manager's view again.
-    docker.containerEvent('die', swarmServiceId, task.id);
-    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['deploying', 'running', 'deploying']);
-    await watcher.stop();
-  });
-
-  it('waits for the manager before reading a restarted task running once the service had a failed task', async () => {
-    const docker = new FakeDockerPort();
-    await ensureTenantNetwork(docker, 't1', 'net-t1');
-    const events: ServiceStatusEvent[] = [];
-    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
-    const { swarmServiceId } = await upsertService(docker, desired, policy);
-    const task = (state: string, id: string, timestamp: string) => ({ id, serviceId: swarmServiceId, nodeId: 'n', slot: 1, state, desiredState: state === 'failed' ? 'shutdown' : 'running', message: state, error: state === 'failed' ? 'task: non-zero exit (1)' : undefined, containerId: undefined, timestamp });
-    docker.setTasks(swarmServiceId, [task('failed', 'old', '2026-01-01T00:00:00Z'), task('starting', 'new', '2026-01-01T00:00:05Z')]);
-    watcher.start();
-    await expect.poll(() => events.map((e) => e.status)).toEqual(['failed']);
-    docker.containerEvent('start', swarmServiceId, 'new');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(events.map((e) => e.status)).toEqual(['failed']);
-    await watcher.stop();
-  });
-
   it('does not report an agent service removed when only a duplicate of it goes away', async () => {
     const docker = new FakeDockerPort();
     const net = await ensureTenantNetwork(docker, 't1', 'net-t1');

@@ -16,11 +16,6 @@ const SETTLE_AT_MS = [0, 25, 50, 100, 150, 250, 400, 700, 1500, 3500, 6500, 11_5
 /** A stable status seen before this is checked once more here (a task may die right after start). */
 const CONFIRM_AT_MS = 1500;
 const STABLE = new Set(['running', 'stopped', 'removed']);
-/** Manager task states a task passes through before `running`. */
-const STARTING = new Set(['new', 'pending', 'allocated', 'assigned', 'accepted', 'preparing', 'ready', 'starting']);
-const FAILED = new Set(['failed', 'rejected']);
-/** Container events after which a started container no longer runs. */
-const ENDED = new Set(['die', 'destroy', 'oom']);
 
 interface Known {
   tenantId: string;
@@ -44,12 +39,6 @@ export class StatusWatcher {
   readonly #known = new Map<string, Known>();
   readonly #settling = new Map<string, NodeJS.Timeout>();
   readonly #checks = new Map<string, Promise<string | undefined>>();
-  /**
-   * Tasks whose container this engine reported started while the manager may not have recorded
-   * it yet (it batches task updates): task id → container and service. Forgotten once the manager
-   * shows the task past `starting`, or the container ends.
-   */
-  readonly #started = new Map<string, { containerId: string; serviceId: string }>();
   /** `serviceId@version` whose retired secrets were collected. */
   readonly #collected = new Set<string>();
   #abort = new AbortController();
@@ -175,10 +164,7 @@ export class StatusWatcher {
     const tenantId = svc.labels[LABEL.tenant];
     const agentServiceId = svc.labels[LABEL.agentService];
     if (svc.labels[LABEL.managed] !== 'true' || tenantId === undefined || agentServiceId === undefined) return undefined;
-    const listed: ObservedTask[] = await this.#docker.listTasks(svc.id).catch(() => []);
-    // A service whose tasks failed before waits for the manager: a crash loop does not read
-    // running on every restart of a container that dies at once.
-    const tasks = listed.some((t) => FAILED.has(t.state)) ? listed : listed.map((t) => this.#withEngineStart(t));
+    const tasks: ObservedTask[] = await this.#docker.listTasks(svc.id).catch(() => []);
     for (const t of tasks) {
       if (t.state === 'running' && t.containerId) t.health = await this.#docker.containerHealth(t.containerId).catch(() => undefined);
     }
@@ -213,30 +199,6 @@ export class StatusWatcher {
     return derived.status;
   }
 
-  /**
-   * A task the manager still shows starting whose container this engine already started reads
-   * `running`: the container runs, and the manager records the same within ~100 ms. This is what
-   * lets `running` go out on the container's `start` event instead of on a later poll.
-   */
-  #withEngineStart(t: ObservedTask): ObservedTask {
-    const started = this.#started.get(t.id);
-    if (!started) return t;
-    if (t.desiredState !== 'running' || !STARTING.has(t.state)) {
-      this.#started.delete(t.id);
-      return t;
-    }
-    return { ...t, state: 'running', containerId: t.containerId ?? started.containerId };
-  }
-
-  /** Remembers or forgets a container start of a Berth task (see #withEngineStart). */
-  #noteContainer(action: string, containerId: string, attributes: Record<string, string>): void {
-    const taskId = attributes['com.docker.swarm.task.id'];
-    const serviceId = attributes['com.docker.swarm.service.id'];
-    if (taskId === undefined || serviceId === undefined) return;
-    if (action === 'start') this.#started.set(taskId, { containerId, serviceId });
-    else if (ENDED.has(action)) this.#started.delete(taskId);
-  }
-
   /** Once an update converged, the secrets it stopped using go (see collectRetiredSecrets). */
   async #collect(svc: SwarmService): Promise<void> {
     const key = `${svc.id}@${svc.version}`;
@@ -252,7 +214,6 @@ export class StatusWatcher {
   }
 
   #reportRemoved(serviceId: string): void {
-    for (const [taskId, started] of this.#started) if (started.serviceId === serviceId) this.#started.delete(taskId);
     const known = this.#known.get(serviceId);
     if (!known) return;
     this.#known.delete(serviceId);
@@ -305,7 +266,6 @@ export class StatusWatcher {
             const id = e.type === 'service' ? e.actorId : e.attributes['com.docker.swarm.service.id'];
             if (id === undefined) return;
             if (e.type === 'container' && e.attributes[LABEL.managed] !== 'true') return;
-            if (e.type === 'container') this.#noteContainer(e.action, e.actorId, e.attributes);
             this.trigger(id);
           },
           signal,
