@@ -27,6 +27,22 @@ const ACCOUNT_LINKS: [string, string][] = [['/settings/security/', 'Security']];
 /** Pages a tenant switch keeps; anything deeper (one agent) falls back to the agent list. */
 const switchTarget = (path: string, slug: string) => href(TENANT_LINKS.some(([p]) => p === path) ? path : '/agents/', slug);
 
+/** One titled group of navigation links; `slug` makes them tenant links. */
+const NavSection = component$((props: { title: string; links: [string, string][]; path: string; slug?: string }) => (
+  <>
+    <h2>{props.title}</h2>
+    <ul>
+      {props.links.map(([p, label]) => (
+        <li key={p}>
+          <a href={props.slug ? href(p, props.slug) : p} aria-current={props.path === p ? 'page' : undefined}>
+            {label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </>
+));
+
 /** The signed-in shell: loads who you are and your tenants, offers the switcher and navigation. */
 export const Shell = component$(() => {
   const loc = useLocation();
@@ -90,48 +106,9 @@ export const Shell = component$(() => {
           </a>
         </div>
         <nav aria-label="Main">
-          {tenant && (
-            <>
-              <h2>{tenant.name}</h2>
-              <ul>
-                {TENANT_LINKS.map(([p, label]) => (
-                  <li key={p}>
-                    <a href={href(p, tenant.slug)} aria-current={path === p ? 'page' : undefined}>
-                      {label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-          {app.me && (
-            <>
-              <h2>Account</h2>
-              <ul>
-                {ACCOUNT_LINKS.map(([p, label]) => (
-                  <li key={p}>
-                    <a href={p} aria-current={path === p ? 'page' : undefined}>
-                      {label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-          {app.me?.platformRole === 'admin' && (
-            <>
-              <h2>Platform</h2>
-              <ul>
-                {ADMIN_LINKS.map(([p, label]) => (
-                  <li key={p}>
-                    <a href={p} aria-current={path === p ? 'page' : undefined}>
-                      {label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
+          {tenant && <NavSection title={tenant.name} links={TENANT_LINKS} path={path} slug={tenant.slug} />}
+          {app.me && <NavSection title="Account" links={ACCOUNT_LINKS} path={path} />}
+          {app.me?.platformRole === 'admin' && <NavSection title="Platform" links={ADMIN_LINKS} path={path} />}
         </nav>
         {app.me && (
           <div class="row">
