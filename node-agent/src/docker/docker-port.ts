@@ -129,6 +129,8 @@ export interface DockerPort {
   /**
    * Streams engine events of the given types until `signal` aborts or the stream ends
    * (the promise then settles: resolves on abort or end, rejects on a connection error).
+   * With `sinceMs` (epoch ms), the engine first replays the events it still holds from that
+   * moment on, so nothing that happened before the stream opened is missed.
    */
-  watchEvents(types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal): Promise<void>;
+  watchEvents(types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, sinceMs?: number): Promise<void>;
 }

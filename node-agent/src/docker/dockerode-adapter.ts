@@ -169,11 +169,13 @@ export class DockerodeAdapter implements DockerPort {
     return parse(EngineContainer, raw, 'inspect container').State?.Health?.Status;
   }
 
-  async watchEvents(types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, sinceMs?: number): Promise<void> {
     if (signal.aborted) return;
     let stream: unknown;
     try {
-      stream = await this.#docker.getEvents({ filters: { type: [...types] }, abortSignal: signal });
+      // The engine's `since` is in whole seconds: rounding down replays a little more, never less.
+      const since = sinceMs === undefined ? {} : { since: Math.floor(sinceMs / 1000) };
+      stream = await this.#docker.getEvents({ filters: { type: [...types] }, ...since, abortSignal: signal });
     } catch (e) {
       if (signal.aborted) return;
       throw classifyDockerError(e, 'watch events');

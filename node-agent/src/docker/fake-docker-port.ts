@@ -46,6 +46,8 @@ export class FakeDockerPort implements DockerPort {
   nodeId = 'fake-node';
   #seq = 0;
   #listeners = new Set<(e: DockerEvent) => void>();
+  /** Every event emitted, for streams opened with `sinceMs` (the engine keeps a window of them too). */
+  #history: DockerEvent[] = [];
   #down = false;
   #streams = new Set<() => void>();
 
@@ -71,7 +73,9 @@ export class FakeDockerPort implements DockerPort {
   }
 
   #emit(type: string, action: string, actorId: string, attributes: Record<string, string> = {}): void {
-    for (const l of this.#listeners) l({ type, action, actorId, attributes, timeNano: Date.now() * 1e6 });
+    const event: DockerEvent = { type, action, actorId, attributes, timeNano: Date.now() * 1e6 };
+    this.#history.push(event);
+    for (const l of this.#listeners) l(event);
   }
 
   #resetTasks(id: string, spec: RawServiceSpec): void {
@@ -199,8 +203,9 @@ export class FakeDockerPort implements DockerPort {
     return undefined;
   }
 
-  async watchEvents(_types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal): Promise<void> {
+  async watchEvents(_types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, sinceMs?: number): Promise<void> {
     this.#up();
+    if (sinceMs !== undefined) for (const e of this.#history) if (e.timeNano >= sinceMs * 1e6) onEvent(e);
     this.#listeners.add(onEvent);
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUpsert, type ServiceStatusEvent } from '@berth/protocol';
+import type { DockerEvent, EngineEventType } from '../docker/docker-port.ts';
 import { FakeDockerPort } from '../docker/fake-docker-port.ts';
 import { ensureTenantNetwork } from '../docker/swarm-networks.ts';
 import { removeService, upsertService } from '../docker/swarm-services.ts';
@@ -8,6 +9,17 @@ import { silentLogger } from '../logger.ts';
 import { StatusWatcher } from './status-watcher.ts';
 
 const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+/** A fake engine where something happens after the watcher's resync, before its event stream opens. */
+class GapDockerPort extends FakeDockerPort {
+  beforeStream: (() => void) | undefined;
+  override async watchEvents(types: readonly EngineEventType[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, sinceMs?: number): Promise<void> {
+    const happen = this.beforeStream;
+    this.beforeStream = undefined;
+    happen?.();
+    return super.watchEvents(types, onEvent, signal, sinceMs);
+  }
+}
+
 const desired = ServiceUpsert.parse({ tenantId: 't1', agentServiceId: 's1', specHash: 'hash-0001', network: 'net-t1', spec: { name: 'web', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.1, memoryMb: 16 } } });
 
 describe('StatusWatcher', () => {
@@ -87,6 +99,36 @@ describe('StatusWatcher', () => {
     await expect.poll(() => events.map((e) => e.status)).toEqual(['running', 'unknown', 'running']);
     expect(restored).toBe(1);
     expect(watcher.engineLost).toBe(false);
+    await watcher.stop();
+  });
+
+  it('sees a change made between its resync and its event stream opening (the stream replays from the resync)', async () => {
+    const docker = new GapDockerPort();
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const { swarmServiceId } = await upsertService(docker, desired, policy);
+    const [task] = docker.tasks.get(swarmServiceId) ?? [];
+    if (!task) throw new Error('the fake created no task');
+    // Running at the resync (a stable status: no re-checks follow), then the task dies unseen.
+    docker.beforeStream = () => docker.setTasks(swarmServiceId, [{ ...task, state: 'failed', desiredState: 'shutdown', error: 'task: non-zero exit (1)' }]);
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    watcher.start();
+    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['running', 'failed']);
+    await watcher.stop();
+  });
+
+  it('follows a service its resync found deploying until it runs, though no event announces it', async () => {
+    const docker = new FakeDockerPort();
+    docker.newTaskState = 'starting';
+    await ensureTenantNetwork(docker, 't1', 'net-t1');
+    const { swarmServiceId } = await upsertService(docker, desired, policy);
+    const events: ServiceStatusEvent[] = [];
+    const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
+    watcher.start();
+    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['deploying']);
+    // The manager marks the task running: Swarm emits no event for that by itself.
+    for (const t of docker.tasks.get(swarmServiceId) ?? []) t.state = 'running';
+    await expect.poll(() => events.map((e) => e.status), { timeout: 2000 }).toEqual(['deploying', 'running']);
     await watcher.stop();
   });
 });

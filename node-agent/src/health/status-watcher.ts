@@ -29,7 +29,8 @@ interface Known {
  * spaced re-checks until the status is stable, because Swarm emits no event for task state
  * changes that involve no container (a rejected task of a missing image, a task waiting for its
  * restart delay). A full resync runs on start, after the event stream reconnects and every
- * `resyncMs` as a safety net. Only changes are emitted.
+ * `resyncMs` as a safety net; the stream then replays the events since that resync began, and a
+ * service the resync found in transition gets the same re-checks. Only changes are emitted.
  */
 export class StatusWatcher {
   readonly #docker: DockerPort;
@@ -106,7 +107,13 @@ export class StatusWatcher {
     }
     const seen = new Set(services.map((s) => s.id));
     for (const id of this.#known.keys()) if (!seen.has(id)) this.#reportRemoved(id);
-    await Promise.all(services.map((s) => this.check(s.id)));
+    const statuses = await Promise.all(services.map((s) => this.check(s.id)));
+    // A service found on its way somewhere is followed like one an event announced: its next
+    // transition may come without a container event (a task the manager has yet to mark running).
+    services.forEach((s, i) => {
+      const status = statuses[i];
+      if (status !== undefined && !STABLE.has(status) && !this.#settling.has(s.id)) this.trigger(s.id);
+    });
     return true;
   }
 
@@ -246,6 +253,9 @@ export class StatusWatcher {
     let delay = 250;
     while (!signal.aborted) {
       const wasLost = this.#engineLost;
+      // Events from before the resync are replayed when the stream opens: a service that moved
+      // between its resync check and the stream opening is checked again, not left behind.
+      const since = Date.now();
       const synced = await this.resync({ full: wasLost });
       if (synced && wasLost) {
         this.#engineLost = false;
@@ -269,6 +279,7 @@ export class StatusWatcher {
             this.trigger(id);
           },
           signal,
+          since,
         );
       } catch (e) {
         this.#log.warn('docker event stream failed', { code: e instanceof DockerError ? e.code : 'INTERNAL' });

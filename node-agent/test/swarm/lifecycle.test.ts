@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogsTailData, ServiceApplyData } from '@berth/protocol';
+import type { DockerEvent } from '../../src/docker/docker-port.ts';
 import { LABEL } from '../../src/docker/labels.ts';
 import { createCommand, createHarness, type SwarmHarness } from './harness.ts';
 
@@ -79,6 +80,18 @@ describe('agent service lifecycle on a real swarm', () => {
     expect(result).toMatchObject({ ok: true, data: { action: 'updated', swarmServiceId: serviceId } });
     await expect.poll(async () => (await h.docker.inspectService(serviceId)).labels[LABEL.specHash], { timeout: 5000 }).toBe('hash-web-0002');
     await expect.poll(() => h.latestStatus('as-web')?.status, { timeout: 30_000, interval: 200 }).toBe('running');
+  });
+
+  it('replays, on a stream opened later, the engine events since a given moment', async () => {
+    const since = Date.now();
+    expect(h.result(await h.send({ kind: 'service.scale', tenantId: h.tenantId, agentServiceId: 'as-web', replicas: 2 })).ok).toBe(true);
+    // The stream opens only now, after the scale: the engine has to replay its update event.
+    const seen: DockerEvent[] = [];
+    const stop = new AbortController();
+    const streaming = h.docker.watchEvents(['service'], (e) => seen.push(e), stop.signal, since);
+    await expect.poll(() => seen.filter((e) => e.actorId === serviceId).map((e) => e.action), { timeout: 10_000, interval: 50 }).toContain('update');
+    stop.abort();
+    await streaming;
   });
 
   it('removes the service and reports it removed', async () => {
