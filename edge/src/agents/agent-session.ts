@@ -121,6 +121,7 @@ export class AgentSession {
     const jwk = Ed25519PublicJwk.safeParse(JSON.parse(row.publicKeyJwk));
     if (!jwk.success) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
     this.#ready(row.id, row.clusterId, await importAgentKey(jwk.data));
+    this.#attach();
   }
 
   /** The socket closed (either side). */
@@ -155,7 +156,9 @@ export class AgentSession {
     await this.#deps.db.update(agent).set({ lastIssuedSeq: sql`max(${agent.lastIssuedSeq}, ${frame.lastSeq})`, lastSeenAt: this.#deps.clock.now(), version: frame.version, swarmNodeId: frame.swarmNodeId }).where(eq(agent.id, row.id));
     this.#send({ type: 'edge:welcome', agentId: row.id, clusterId: row.clusterId, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
     this.#deps.logger.info('agent connected', { agentId: row.id, clusterId: row.clusterId, version: frame.version });
-    await this.#deps.dispatcher.agentReady(row.id, row.clusterId);
+    // The socket joins the hub inside the dispatcher's pass for the cluster, so nothing new goes
+    // out to this agent ahead of the re-sent commands it left unanswered (lower seqs first).
+    await this.#deps.dispatcher.agentReady(row.id, row.clusterId, () => this.#attach());
     await this.#deps.onReady?.(row.id, row.clusterId);
   }
 
@@ -170,7 +173,11 @@ export class AgentSession {
       send: (f) => this.#send(f),
       close: (code, reason) => this.#socket.close(code, reason),
     };
-    this.#deps.hub.add(this.#link);
+  }
+
+  /** Makes this socket the agent's link for delivery (unless it closed meanwhile). */
+  #attach() {
+    if (this.#state === 'ready' && this.#link) this.#deps.hub.add(this.#link);
   }
 
   async #heartbeat() {

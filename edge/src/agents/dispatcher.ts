@@ -50,11 +50,20 @@ export class Dispatcher {
     this.#deps = deps;
   }
 
-  /** Schedules a delivery pass for a cluster (coalesced with the one running). */
+  /** Schedules a delivery pass for a cluster, after the work already scheduled for it. */
   kick(clusterId: string): Promise<void> {
+    return this.#serial(clusterId, () => this.#deliver(clusterId));
+  }
+
+  /**
+   * Runs `work` after everything scheduled before it for the cluster. Every path that puts a seq
+   * on the wire (delivery and re-sends alike) runs here, so frames leave in seq order: an agent
+   * that saw a higher seq first would refuse a re-sent lower one as stale.
+   */
+  #serial(clusterId: string, work: () => Promise<void>): Promise<void> {
     const prev = this.#chains.get(clusterId) ?? Promise.resolve();
     const next = prev
-      .then(() => this.#deliver(clusterId))
+      .then(work)
       .catch((err: unknown) => this.#deps.logger.error('dispatch failed', { clusterId, errorName: err instanceof Error ? err.name : typeof err }));
     this.#chains.set(clusterId, next);
     void next.finally(() => {
@@ -77,42 +86,54 @@ export class Dispatcher {
     });
   }
 
-  /** An agent finished its handshake: re-send what it has not answered, fail over the rest, deliver. */
-  async agentReady(agentId: string, clusterId: string): Promise<void> {
-    const { db } = this.#deps;
-    const connected = new Set(this.#deps.hub.connected(clusterId));
-    const stranded = await db
-      .select({ id: command.id, agentId: command.agentId })
-      .from(command)
-      .where(and(eq(command.clusterId, clusterId), eq(command.status, 'sent')))
-      .all();
-    const orphaned = stranded.filter((c) => c.agentId !== agentId && (!c.agentId || !connected.has(c.agentId))).map((c) => c.id);
-    if (orphaned.length) await this.#requeue(orphaned);
-    await this.#resend(agentId);
-    await this.kick(clusterId);
+  /**
+   * An agent finished its handshake: `attach` makes it deliverable, then what it left unanswered
+   * is re-sent, what agents gone left is failed over, and the queue is delivered, all in one pass
+   * of the cluster's chain, so no new command reaches it ahead of (and above) a re-sent one.
+   */
+  agentReady(agentId: string, clusterId: string, attach: () => void): Promise<void> {
+    return this.#serial(clusterId, async () => {
+      attach();
+      if (!this.#deps.hub.isConnected(agentId)) return; // it left before its turn
+      const { db } = this.#deps;
+      const connected = new Set(this.#deps.hub.connected(clusterId));
+      const stranded = await db
+        .select({ id: command.id, agentId: command.agentId })
+        .from(command)
+        .where(and(eq(command.clusterId, clusterId), eq(command.status, 'sent')))
+        .all();
+      const orphaned = stranded.filter((c) => c.agentId !== agentId && (!c.agentId || !connected.has(c.agentId))).map((c) => c.id);
+      if (orphaned.length) await this.#requeue(orphaned);
+      await this.#resend(agentId, clusterId);
+      await this.#deliver(clusterId);
+    });
   }
 
   /** An agent's socket closed: if its cluster still has another agent, move its work there. */
-  async agentGone(agentId: string, clusterId: string): Promise<void> {
-    if (this.#deps.hub.connected(clusterId).length === 0) return;
-    const rows = await this.#deps.db
-      .select({ id: command.id })
-      .from(command)
-      .where(and(eq(command.agentId, agentId), eq(command.status, 'sent')))
-      .all();
-    if (rows.length) await this.#requeue(rows.map((r) => r.id));
-    await this.kick(clusterId);
+  agentGone(agentId: string, clusterId: string): Promise<void> {
+    return this.#serial(clusterId, async () => {
+      if (this.#deps.hub.connected(clusterId).length === 0) return;
+      const rows = await this.#deps.db
+        .select({ id: command.id })
+        .from(command)
+        .where(and(eq(command.agentId, agentId), eq(command.status, 'sent')))
+        .all();
+      if (rows.length) await this.#requeue(rows.map((r) => r.id));
+      await this.#deliver(clusterId);
+    });
   }
 
   /** Periodic: re-send unanswered commands and deliver anything queued. */
   async tick(clusterIds: string[]): Promise<void> {
     const cutoff = new Date(this.#deps.clock.now().getTime() - RESEND_AFTER_MS);
     const stale = await this.#deps.db
-      .selectDistinct({ agentId: command.agentId })
+      .selectDistinct({ agentId: command.agentId, clusterId: command.clusterId })
       .from(command)
       .where(and(eq(command.status, 'sent'), lt(command.sentAt, cutoff)))
       .all();
-    for (const { agentId } of stale) if (agentId && this.#deps.hub.isConnected(agentId)) await this.#resend(agentId, cutoff);
+    for (const { agentId, clusterId } of stale) {
+      if (agentId && this.#deps.hub.isConnected(agentId)) await this.#serial(clusterId, () => this.#resend(agentId, clusterId, cutoff));
+    }
     for (const id of clusterIds) await this.kick(id);
   }
 
@@ -187,7 +208,8 @@ export class Dispatcher {
     for (const frame of frames) if (frame) this.#deps.hub.send(agentId, frame);
   }
 
-  async #resend(agentId: string, olderThan?: Date) {
+  /** Re-sends `agentId`'s unanswered commands (run in the cluster's chain). */
+  async #resend(agentId: string, clusterId: string, olderThan?: Date) {
     const rows = await this.#deps.db
       .select()
       .from(command)
@@ -206,8 +228,8 @@ export class Dispatcher {
       .update(command)
       .set({ status: 'queued', agentId: null, seq: null, attempts: 0 })
       .where(and(inArray(command.id, unanswered.map((r) => r.id)), eq(command.status, 'sent')));
-    const clusters = new Set(unanswered.map((r) => r.clusterId));
-    for (const clusterId of clusters) await this.kick(clusterId);
+    // Already in the cluster's chain: deliver here (a kick would wait behind this very pass).
+    await this.#deliver(clusterId);
   }
 
   async #send(row: CommandRow) {

@@ -83,6 +83,31 @@ describe('command delivery to agents', () => {
     expect(rows.rows.map((r) => r.status)).toEqual(['done', 'done']);
   });
 
+  it('re-sends what a reconnecting agent left unanswered before anything newer, even with a delivery pass racing the handshake', async () => {
+    const c = await freshCluster();
+    const agent = await FakeAgent.enroll(h, c.token);
+    await agent.connect();
+    await h.json('POST', `/api/v1/tenants/${c.slug}/agents`, 202, { cookie: owner.cookie, body: { name: 'gw', image: 'berth-test/busybox:1' } });
+    await expect.poll(() => agent.received.length).toBe(2);
+    agent.disconnect();
+    // Queued while no agent is connected.
+    await h.json('POST', `/api/v1/tenants/${c.slug}/agents/gw/scale`, 202, { cookie: owner.cookie, body: { replicas: 2 } });
+    agent.received.length = 0;
+    agent.seqs.length = 0;
+    // A delivery pass (a tick, another request) at the worst moment: as the socket becomes deliverable.
+    const add = h.hub.add.bind(h.hub);
+    h.hub.add = (link) => {
+      h.hub.add = add;
+      add(link);
+      void h.agents.dispatcher.kick(c.clusterId);
+    };
+    await agent.connect();
+    await expect.poll(() => agent.received.map((r) => r.cmd.kind)).toEqual(['network.ensure', 'service.create', 'service.scale']);
+    // A real agent refuses a seq below one it has seen: they must arrive in increasing order.
+    expect(agent.seqs).toEqual([...agent.seqs].sort((a, b) => a - b));
+    expect(new Set(agent.seqs).size).toBe(agent.seqs.length);
+  });
+
   it('fails a command over to another agent of the cluster when its agent leaves', async () => {
     const c = await freshCluster();
     const first = await FakeAgent.enroll(h, c.token);

@@ -14,6 +14,8 @@ export class FakeAgent {
   readonly received: CommandClaims[] = [];
   /** `reconcile` commands (sent on every handshake and periodically), kept apart. */
   readonly reconciles: CommandClaims[] = [];
+  /** The seq of every command (reconciles included), in arrival order. */
+  readonly seqs: number[] = [];
   readonly frames: EdgeMessage[] = [];
   #accepting: Promise<void> = Promise.resolve();
   closedWith: { code: number; reason: string } | undefined;
@@ -84,6 +86,7 @@ export class FakeAgent {
   private async accept(jws: string) {
     const { payload } = await jwtVerify(jws, this.edgeKey, { algorithms: ['EdDSA'], typ: COMMAND_TYP, issuer: EDGE_ISSUER, audience: this.agentId });
     const claims = CommandClaims.parse(payload);
+    this.seqs.push(claims.seq);
     (claims.cmd.kind === 'reconcile' ? this.reconciles : this.received).push(claims);
   }
 
