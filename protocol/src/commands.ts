@@ -72,6 +72,11 @@ export const Command = z.discriminatedUnion('kind', [
     name: SecretName,
     /** Swarm secrets are immutable: a new value needs a new name (put a content hash in it). */
     swarmName: SwarmObjectName,
+    /**
+     * The agent service the secret belongs to. The agent labels the secret with it, so removing
+     * the service finds the secret even when a crash already took the service and not the secret.
+     */
+    agentServiceId: ObjectId.optional(),
     /** Base64 of the secret value; Swarm caps secrets at 500 KiB. */
     valueB64: z.string().max(700_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'use standard base64'),
   }),

@@ -202,7 +202,7 @@ export async function createAgentService(deps: AgentServiceDeps, req: RequestFac
       ...sealed.map((s) => deps.db.insert(agentServiceSecret).values({ agentServiceId: id, name: s.name, ciphertext: s.ciphertext, contentHash: versionOf.get(s.name)?.contentHash ?? '', updatedAt: now })),
       deps.db.insert(agentServiceEvent).values({ id: crypto.randomUUID(), tenantId: scope.tenantId, agentServiceId: id, status: row.status, reason: null, at: now }),
       enqueue({ kind: 'network.ensure', tenantId: scope.tenantId, name: upsert.network }),
-      ...versions.map((v) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, name: v.name, swarmName: v.swarmName, valueB64: '' })),
+      ...versions.map((v) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, agentServiceId: id, name: v.name, swarmName: v.swarmName, valueB64: '' })),
       enqueue({ kind: 'service.create', ...upsert }),
       ...usageSampleWrites(deps.db, scope.tenantId, now),
     ];
@@ -264,7 +264,7 @@ export async function updateAgentService(deps: AgentServiceDeps, req: RequestFac
           .values({ agentServiceId: current.id, name: f.name, ciphertext: f.ciphertext, contentHash: f.version.contentHash, updatedAt: now })
           .onConflictDoUpdate({ target: [agentServiceSecret.agentServiceId, agentServiceSecret.name], set: { ciphertext: f.ciphertext, contentHash: f.version.contentHash, updatedAt: now } }),
       ),
-      ...fresh.map((f) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, name: f.name, swarmName: f.version.swarmName, valueB64: '' })),
+      ...fresh.map((f) => enqueue({ kind: 'secret.ensure', tenantId: scope.tenantId, agentServiceId: current.id, name: f.name, swarmName: f.version.swarmName, valueB64: '' })),
       enqueue({ kind: 'service.update', ...upsert }),
       ...usageSampleWrites(deps.db, scope.tenantId, now),
     ];

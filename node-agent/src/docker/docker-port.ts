@@ -116,6 +116,8 @@ export interface DockerPort {
   createNetwork(spec: NetworkCreateSpec): Promise<string>;
   /** Removes a network; NOT_FOUND when gone. */
   removeNetwork(id: string): Promise<void>;
+  /** Secrets carrying every `key=value` label given (metadata only). */
+  listSecrets(labels: readonly string[]): Promise<SwarmObject[]>;
   /** Secret by name or id (metadata only, Swarm never returns values), or undefined. */
   inspectSecret(nameOrId: string): Promise<SwarmObject | undefined>;
   /** Creates a secret from base64 data; CONFLICT when the name is taken. */

@@ -7,7 +7,7 @@ import { classifyDockerError, docker } from './docker-errors.ts';
 import type { DockerEvent, DockerPort, EngineEventType, EngineServiceSpec, NetworkCreateSpec, RawServiceSpec, SwarmObject, SwarmService, SwarmTask } from './docker-port.ts';
 import { EngineContainer, EngineCreated, EngineEvent, EngineInfo, EngineNetwork, EngineSecret, EngineService, EngineTask } from './engine-schemas.ts';
 import { demuxDockerLogs } from './log-demux.ts';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const r = schema.safeParse(value);
@@ -138,6 +138,11 @@ export class DockerodeAdapter implements DockerPort {
 
   async removeNetwork(id: string): Promise<void> {
     await docker(`remove network ${id}`, () => this.#docker.getNetwork(id).remove());
+  }
+
+  async listSecrets(labels: readonly string[]): Promise<SwarmObject[]> {
+    const list: unknown = await docker('list secrets', () => this.#docker.listSecrets({ filters: { label: [...labels] } }));
+    return parse(z.array(EngineSecret), list, 'list secrets').map((s) => ({ id: s.ID, name: s.Spec.Name, labels: s.Spec.Labels }));
   }
 
   async inspectSecret(nameOrId: string): Promise<SwarmObject | undefined> {

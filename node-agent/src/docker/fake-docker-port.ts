@@ -177,6 +177,11 @@ export class FakeDockerPort implements DockerPort {
     if (!this.networks.delete(id)) throw new DockerError('NOT_FOUND', `network ${id}: not found`, 404);
   }
 
+  async listSecrets(labels: readonly string[]): Promise<SwarmObject[]> {
+    this.#up();
+    return [...this.secrets.values()].filter((s) => labels.every((f) => matches(s.labels, f))).map((s) => ({ id: s.id, name: s.name, labels: { ...s.labels } }));
+  }
+
   async inspectSecret(nameOrId: string): Promise<SwarmObject | undefined> {
     const s = [...this.secrets.values()].find((x) => x.id === nameOrId || x.name === nameOrId);
     return s ? { id: s.id, name: s.name, labels: { ...s.labels } } : undefined;

@@ -17,7 +17,7 @@ export function contentHash(valueB64: string): string {
  */
 export async function ensureSecret(
   docker: DockerPort,
-  input: { tenantId: string; name: string; swarmName: string; valueB64: string },
+  input: { tenantId: string; name: string; swarmName: string; valueB64: string; agentServiceId?: string | undefined },
 ): Promise<{ id: string; created: boolean }> {
   const hash = contentHash(input.valueB64);
   const check = async (): Promise<{ id: string; created: boolean } | undefined> => {
@@ -31,7 +31,13 @@ export async function ensureSecret(
   };
   const found = await check();
   if (found) return found;
-  const labels = { [LABEL.managed]: 'true', [LABEL.tenant]: input.tenantId, [LABEL.secretName]: input.name, [LABEL.contentHash]: hash };
+  const labels = {
+    [LABEL.managed]: 'true',
+    [LABEL.tenant]: input.tenantId,
+    [LABEL.secretName]: input.name,
+    [LABEL.contentHash]: hash,
+    ...(input.agentServiceId ? { [LABEL.agentService]: input.agentServiceId } : {}),
+  };
   try {
     return { id: await docker.createSecret(input.swarmName, labels, input.valueB64), created: true };
   } catch (e) {

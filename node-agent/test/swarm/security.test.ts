@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceApplyData } from '@berth/protocol';
 import { LABEL } from '../../src/docker/labels.ts';
 import { createTestEdge, signCommand, tamper } from '../support/test-keys.ts';
 import { createCommand, createHarness, type SwarmHarness } from './harness.ts';
@@ -100,5 +101,20 @@ describe('command security on a real swarm', () => {
 
     expect(h.result(await h.send({ kind: 'service.remove', tenantId: h.tenantId, agentServiceId: 'as-second' }))).toEqual({ ok: true, data: { removed: true } });
     expect(await h.docker.inspectSecret(swarmName('shared-key'))).toBeUndefined();
+  });
+
+  it('still removes a service\'s own secret when a crash already took the service (the retry finds it by label)', async () => {
+    const swarmName = `berth-${h.tenantId}-crash-key-1`;
+    const ensured = h.result(await h.send({ kind: 'secret.ensure', tenantId: h.tenantId, agentServiceId: 'as-crashed', name: 'crash-key', swarmName, valueB64: Buffer.from('v').toString('base64') }));
+    expect(ensured).toMatchObject({ ok: true, data: { created: true } });
+    const cmd = { ...createCommand(h, 'crashed', { secrets: ['crash-key'] }), secrets: [{ name: 'crash-key', swarmName, target: 'crash_key' }] };
+    const created = h.result(await h.send(cmd));
+    const serviceId = ServiceApplyData.parse(created.ok ? created.data : undefined).swarmServiceId;
+    // The first attempt died after removing the service, before its secrets.
+    await h.engine.getService(serviceId).remove();
+    expect(await h.docker.inspectSecret(swarmName)).toMatchObject({ labels: { [LABEL.agentService]: 'as-crashed' } });
+
+    expect(h.result(await h.send({ kind: 'service.remove', tenantId: h.tenantId, agentServiceId: 'as-crashed' }))).toEqual({ ok: true, data: { removed: false } });
+    expect(await h.docker.inspectSecret(swarmName)).toBeUndefined();
   });
 });

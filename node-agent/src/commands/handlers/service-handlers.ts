@@ -1,6 +1,7 @@
 import type { Command, CommandResult } from '@berth/protocol';
 import type { Handler, HandlerContext } from '../handler-context.ts';
 import { capLogLines } from './cap-log-lines.ts';
+import { LABEL, MANAGED_FILTER } from '../../docker/labels.ts';
 import { removeUnusedSecrets } from '../../docker/secret-gc.ts';
 import { removeService, restartService, scaleService, tailServiceLogs, upsertService } from '../../docker/swarm-services.ts';
 
@@ -23,12 +24,14 @@ export const serviceRestart: Handler<'service.restart'> = async (cmd, ctx) => ({
 });
 
 /**
- * `service.remove`: idempotent. The Swarm secrets the service mounted go with it unless another
- * service of the tenant still mounts them: tenant secret values do not outlive their service.
+ * `service.remove`: idempotent. The Swarm secrets the service mounted, and those labelled as its
+ * own, go with it unless another service of the tenant still mounts them: tenant secret values do
+ * not outlive their service. The label finds them on a retry after a crash between the two steps.
  */
 export const serviceRemove: Handler<'service.remove'> = async (cmd, ctx) => {
   const { removed, secretIds } = await removeService(ctx.docker, cmd.tenantId, cmd.agentServiceId);
-  const secretsRemoved = await removeUnusedSecrets(ctx.docker, cmd.tenantId, secretIds);
+  const labelled = await ctx.docker.listSecrets([MANAGED_FILTER, `${LABEL.tenant}=${cmd.tenantId}`, `${LABEL.agentService}=${cmd.agentServiceId}`]);
+  const secretsRemoved = await removeUnusedSecrets(ctx.docker, cmd.tenantId, [...secretIds, ...labelled.map((s) => s.id)]);
   if (secretsRemoved.length) ctx.log.info('secrets removed with their service', { tenantId: cmd.tenantId, agentServiceId: cmd.agentServiceId, count: secretsRemoved.length });
   return { ok: true, data: { removed } };
 };
