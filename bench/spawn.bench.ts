@@ -1,6 +1,6 @@
 // `npm run bench`: spawn latency through Berth against the raw Swarm floor, on the same engine in
 // the same run, plus command dispatch and status propagation. Not a test: it prints numbers.
-// The three spawns of a round run back to back, so a noisy machine slows all of them alike.
+// The four spawns of a round run back to back, so a noisy machine slows all of them alike.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
@@ -59,6 +59,15 @@ const bareSpec = (tenant: string, i: number) => ({
 });
 
 /**
+ * (a1) the bare spec joined to the tenant's encrypted overlay network and nothing else: what the
+ * per-tenant network isolation costs on its own, whoever sends the spec.
+ */
+const networkOnlySpec = (tenant: string, networkId: string, i: number) => {
+  const bare = bareSpec(tenant, i);
+  return { ...bare, Name: `bench-net-${tenant}-${i}`, TaskTemplate: { ...bare.TaskTemplate, Networks: [{ Target: networkId }] } };
+};
+
+/**
  * (a′) the Engine spec Berth's agent sends for the same agent service (the tenant's encrypted
  * overlay network, init, limits, restart and update policy), sent straight to the engine. Labels
  * are the bench's own, so Berth's agent does not take it for one of its services.
@@ -87,7 +96,11 @@ async function main() {
     const owner = await stack.signUp(`bench-${rawTenant}@swarm.test`);
     const slug = `bench-${rawTenant}`;
     tenantId = (await owner.json<{ id: string }>('POST', '/api/v1/tenants', 201, { name: 'Bench', slug })).id;
-    const network = await docker.createNetwork({ Name: `bench-net-${rawTenant}`, Driver: 'overlay', Options: { encrypted: 'true' }, Labels: { 'berth.tenant': rawTenant } });
+    // (a1) and (a′) each get a network of their own, used once a round like the Berth tenant's:
+    // a spawn right after the last task of a network left waits out the node tearing it down.
+    const tenantNetwork = (name: string) => docker.createNetwork({ Name: name, Driver: 'overlay', Options: { encrypted: 'true' }, Labels: { 'berth.tenant': rawTenant } });
+    const network = await tenantNetwork(`bench-net-${rawTenant}`);
+    const networkOnly = await tenantNetwork(`bench-net1-${rawTenant}`);
 
     // Marks on the edge, wall clock (comparable with the agent's and the engine's times).
     const mark = new Map<string, number>();
@@ -134,6 +147,7 @@ async function main() {
 
     const stream = await watchEvents(owner, slug);
     const raw: number[] = [];
+    const networked: number[] = [];
     const shaped: number[] = [];
     const spawn: number[] = [];
     const dispatch: number[] = [];
@@ -142,6 +156,8 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       await quiet(rawTenant, tenantId);
       raw.push(await rawSpawn(bareSpec(rawTenant, i)));
+      await quiet(rawTenant);
+      networked.push(await rawSpawn(networkOnlySpec(rawTenant, networkOnly.id, i)));
       await quiet(rawTenant);
       shaped.push(await rawSpawn(berthShapedSpec(rawTenant, network.id, i)));
       await quiet(rawTenant);
@@ -178,6 +194,7 @@ async function main() {
 
     console.log(`\nBerth spawn benchmark, ${RUNS} rounds, same engine, same run (wall-clock medians of each stage below)\n`);
     console.log(line('(a) raw floor: createService → task running', raw));
+    console.log(line('(a1) raw floor + the tenant overlay network only', networked));
     console.log(line("(a′) raw, Berth's Engine spec (tenant overlay net…)", shaped));
     console.log(line('(b) Berth: API POST → running on SSE', spawn));
     console.log(line('(c) dispatch: API 202 → signed command sent', dispatch));
@@ -192,6 +209,8 @@ async function main() {
     console.log('');
     console.log(ratio('spawn through Berth / raw floor (a)', spawn, raw, '   target ≤ 1.10× (median)'));
     console.log(ratio("spawn through Berth / Berth's spec sent raw (a′)", spawn, shaped));
+    console.log(ratio('spawn through Berth / floor with tenant network (a1)', spawn, networked));
+    console.log(ratio('tenant network alone (a1) / raw floor (a)', networked, raw));
     console.log(ratio("Berth's spec sent raw (a′) / raw floor (a)", shaped, raw));
     console.log(`dispatch p99: ${pct(dispatch, 99).toFixed(1)} ms   target ≤ 20 ms`);
   } finally {
