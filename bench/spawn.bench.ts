@@ -2,6 +2,7 @@
 // the same run, plus command dispatch and status propagation. Not a test: it prints numbers.
 // The four spawns of a round run back to back, so a noisy machine slows all of them alike.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { Command, ServiceUpsert } from '@berth/protocol';
@@ -137,6 +138,8 @@ async function main() {
 
     // Container start as Docker reports it (engine time) for the bench tenant's tasks.
     const events = await docker.getEvents({ filters: { type: ['container'], event: ['start'], label: [`berth.tenant=${tenantId}`] } });
+    // dockerode types the stream as NodeJS.ReadableStream; it is the HTTP response, a Readable.
+    if (!(events instanceof Readable)) throw new Error('docker events: expected a readable stream');
     events.on('data', (chunk: Buffer) => {
       for (const l of chunk.toString().split('\n').filter(Boolean)) {
         const e = StartEvent.safeParse(JSON.parse(l)).data;
