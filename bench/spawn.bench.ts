@@ -65,7 +65,7 @@ const bareSpec = (tenant: string, i: number) => ({
  */
 const networkOnlySpec = (tenant: string, networkId: string, i: number) => {
   const bare = bareSpec(tenant, i);
-  return { ...bare, Name: `bench-net-${tenant}-${i}`, TaskTemplate: { ...bare.TaskTemplate, Networks: [{ Target: networkId }] } };
+  return { ...bare, Name: `bench-netonly-${tenant}-${i}`, TaskTemplate: { ...bare.TaskTemplate, Networks: [{ Target: networkId }] } };
 };
 
 /**

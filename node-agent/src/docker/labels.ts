@@ -14,6 +14,11 @@ export const LABEL = {
 /** The label filter selecting every Berth-managed object. */
 export const MANAGED_FILTER = `${LABEL.managed}=true`;
 
+/** The label filter selecting the Berth objects of one agent service. */
+export function agentServiceFilter(tenantId: string, agentServiceId: string): string[] {
+  return [MANAGED_FILTER, `${LABEL.tenant}=${tenantId}`, `${LABEL.agentService}=${agentServiceId}`];
+}
+
 /** Labels identifying one agent service. */
 export function serviceLabels(tenantId: string, agentServiceId: string, specHash: string): Record<string, string> {
   return { [LABEL.managed]: 'true', [LABEL.tenant]: tenantId, [LABEL.agentService]: agentServiceId, [LABEL.specHash]: specHash };

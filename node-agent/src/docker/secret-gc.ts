@@ -1,6 +1,6 @@
 import { DockerError } from '../errors.ts';
 import type { DockerPort, SwarmService } from './docker-port.ts';
-import { LABEL, MANAGED_FILTER } from './labels.ts';
+import { LABEL, MANAGED_FILTER, agentServiceFilter } from './labels.ts';
 import { secretIdsOf } from './swarm-services.ts';
 import { ownedBy } from './swarm-networks.ts';
 
@@ -39,4 +39,14 @@ export async function removeUnusedSecrets(docker: DockerPort, tenantId: string, 
     }
   }
   return removed;
+}
+
+/**
+ * Removes the secrets of a removed agent service: those it mounted (`mountedIds`) and those
+ * labelled as created for it, which a retry after a crash between removing the service and its
+ * secrets still finds. Shared ones another service of the tenant mounts stay. Returns the names removed.
+ */
+export async function removeServiceSecrets(docker: DockerPort, tenantId: string, agentServiceId: string, mountedIds: readonly string[]): Promise<string[]> {
+  const labelled = await docker.listSecrets(agentServiceFilter(tenantId, agentServiceId));
+  return removeUnusedSecrets(docker, tenantId, [...mountedIds, ...labelled.map((s) => s.id)]);
 }

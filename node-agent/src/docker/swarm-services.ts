@@ -1,7 +1,7 @@
 import { checkAdmission, checkEngineServiceSpec, type AdmissionPolicy, type LogLine, type ServiceApplyData, type ServiceUpsert } from '@berth/protocol';
 import { AdmissionRefused, AgentError, DockerError } from '../errors.ts';
 import type { DockerPort, RawServiceSpec, SwarmService } from './docker-port.ts';
-import { LABEL, MANAGED_FILTER } from './labels.ts';
+import { LABEL, agentServiceFilter } from './labels.ts';
 import { buildServiceSpec } from './service-spec.ts';
 import { resolveTenantNetwork } from './swarm-networks.ts';
 import { resolveTenantSecrets } from './swarm-secrets.ts';
@@ -22,7 +22,7 @@ export function secretIdsOf(raw: RawServiceSpec): string[] {
 
 /** Berth services of one agent service (normally one; more only after a crash mid-create). */
 export async function findServices(docker: DockerPort, tenantId: string, agentServiceId: string): Promise<SwarmService[]> {
-  const list = await docker.listServices([MANAGED_FILTER, `${LABEL.tenant}=${tenantId}`, `${LABEL.agentService}=${agentServiceId}`]);
+  const list = await docker.listServices(agentServiceFilter(tenantId, agentServiceId));
   return list.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 

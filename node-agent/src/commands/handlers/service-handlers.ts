@@ -1,8 +1,7 @@
 import type { Command, CommandResult } from '@berth/protocol';
 import type { Handler, HandlerContext } from '../handler-context.ts';
 import { capLogLines } from './cap-log-lines.ts';
-import { LABEL, MANAGED_FILTER } from '../../docker/labels.ts';
-import { removeUnusedSecrets } from '../../docker/secret-gc.ts';
+import { removeServiceSecrets } from '../../docker/secret-gc.ts';
 import { removeService, restartService, scaleService, tailServiceLogs, upsertService } from '../../docker/swarm-services.ts';
 
 /** `service.create` and `service.update` are both upserts. */
@@ -30,8 +29,7 @@ export const serviceRestart: Handler<'service.restart'> = async (cmd, ctx) => ({
  */
 export const serviceRemove: Handler<'service.remove'> = async (cmd, ctx) => {
   const { removed, secretIds } = await removeService(ctx.docker, cmd.tenantId, cmd.agentServiceId);
-  const labelled = await ctx.docker.listSecrets([MANAGED_FILTER, `${LABEL.tenant}=${cmd.tenantId}`, `${LABEL.agentService}=${cmd.agentServiceId}`]);
-  const secretsRemoved = await removeUnusedSecrets(ctx.docker, cmd.tenantId, [...secretIds, ...labelled.map((s) => s.id)]);
+  const secretsRemoved = await removeServiceSecrets(ctx.docker, cmd.tenantId, cmd.agentServiceId, secretIds);
   if (secretsRemoved.length) ctx.log.info('secrets removed with their service', { tenantId: cmd.tenantId, agentServiceId: cmd.agentServiceId, count: secretsRemoved.length });
   return { ok: true, data: { removed } };
 };
