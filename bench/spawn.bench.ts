@@ -81,7 +81,7 @@ function berthShapedSpec(tenant: string, networkId: string, i: number) {
     network: `bench-net-${tenant}`,
     spec: { name: `raw${i}`, image: IMAGE, command: ['sleep', '3600'], replicas: 1, limits: LIMITS },
   });
-  const spec = buildServiceSpec(desired, { networkTarget: networkId, secrets: [], forceUpdate: 0 });
+  const spec = buildServiceSpec(desired, { networkTarget: networkId, secrets: [], forceUpdate: 0, volumeDriver: 'local' });
   const labels = { 'berth.tenant': tenant };
   return { ...spec, Name: `bench-shaped-${tenant}-${i}`, Labels: labels, TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...spec.TaskTemplate.ContainerSpec, Labels: labels } } };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlacementLabelKey, VolumeDriverName } from '@berth/protocol';
 import { ConfigError } from './errors.ts';
 
 const csv = z
@@ -13,8 +14,12 @@ export const AgentConfig = z.object({
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   /** Image sources tenant services may use (comma-separated registry hosts or namespaces). */
   BERTH_ALLOWED_REGISTRIES: csv.pipe(z.array(z.string()).min(1)).default(['docker.io']),
-  /** Whether tenant services may be pinned onto Swarm managers. */
+  /** Whether tenant services may be pinned onto Swarm managers (the edge's cluster default is also false). */
   BERTH_ALLOW_MANAGER_PLACEMENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Node label keys tenant placement constraints may use (`node.labels.<key>`), comma-separated; none by default. */
+  BERTH_ALLOWED_PLACEMENT_LABELS: csv.pipe(z.array(PlacementLabelKey).max(50)).default([]),
+  /** The volume driver tenant volumes use, always without driver options. */
+  BERTH_VOLUME_DRIVER: VolumeDriverName.default('local'),
   /** Log level. */
   BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Heartbeat period in ms unless the edge says otherwise in `edge:welcome`. */

@@ -48,7 +48,12 @@ async function main(argv: string[]): Promise<number> {
     state,
     stateFile,
     docker,
-    policy: { allowedRegistries: config.BERTH_ALLOWED_REGISTRIES, allowManagerPlacement: config.BERTH_ALLOW_MANAGER_PLACEMENT },
+    policy: {
+      allowedRegistries: config.BERTH_ALLOWED_REGISTRIES,
+      allowManagerPlacement: config.BERTH_ALLOW_MANAGER_PLACEMENT,
+      allowedPlacementLabels: config.BERTH_ALLOWED_PLACEMENT_LABELS,
+      volumeDriver: config.BERTH_VOLUME_DRIVER,
+    },
     heartbeatMs: config.BERTH_HEARTBEAT_MS,
     backoffMaxMs: config.BERTH_RECONNECT_MAX_MS,
     version: AGENT_VERSION,

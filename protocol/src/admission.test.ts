@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdmission, checkEngineServiceSpec, exposesRuntimeSocket, imageRegistryPath, isImageAllowed, normalizeHostPath } from './admission.ts';
+import { checkAdmission, exposesRuntimeSocket, imageRegistryPath, isImageAllowed, normalizeHostPath } from './admission.ts';
 import { AgentServiceSpec, type AgentServiceSpecInput } from './agent-service-spec.ts';
 
-const policy = { allowedRegistries: ['docker.io', 'berth-test', 'ghcr.io/acme'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['docker.io', 'berth-test', 'ghcr.io/acme'], allowManagerPlacement: false, allowedPlacementLabels: ['zone'], volumeDriver: 'local' };
 
 function spec(extra: Partial<AgentServiceSpecInput> = {}): AgentServiceSpec {
   return AgentServiceSpec.parse({ name: 'web', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.5, memoryMb: 64 }, ...extra });
@@ -93,14 +93,45 @@ describe('checkAdmission', () => {
     ]);
   });
 
-  it('refuses manager placement unless the policy allows it', () => {
-    const placement = { constraints: ['node.role == manager', 'node.role!=worker', 'node.role==worker'] };
+  it('refuses manager placement in any spelling unless the policy allows it', () => {
+    const placement = { constraints: ['node.role == manager', 'node.role!=worker', 'node.role==worker', 'NODE.ROLE==manager', 'Node.Role == Manager'] };
     const refused = checkAdmission(spec({ placement }), policy);
     expect(refused.map((v) => [v.code, v.path])).toEqual([
       ['POLICY_MANAGER_PLACEMENT', 'placement.constraints[0]'],
       ['POLICY_MANAGER_PLACEMENT', 'placement.constraints[1]'],
+      ['POLICY_MANAGER_PLACEMENT', 'placement.constraints[3]'],
+      ['POLICY_MANAGER_PLACEMENT', 'placement.constraints[4]'],
     ]);
-    expect(codes({ placement }, { ...policy, allowManagerPlacement: true })).toEqual([]);
+    // Allowed, but only in Swarm's canonical spelling: a case variant is refused as an unknown constraint.
+    expect(codes({ placement }, { ...policy, allowManagerPlacement: true })).toEqual(['POLICY_PLACEMENT', 'POLICY_PLACEMENT']);
+  });
+
+  it.each(['node.hostname==node-1', 'node.id!=abc', 'node.ip==10.0.0.1', 'node.platform.os==linux', 'node.platform.arch==x86_64', 'engine.labels.foo==bar', 'node.labels.rack==r1', 'node.labels.Zone==a', 'NODE.LABELS.zone==a', 'node.labels.zone==a==b'])(
+    'refuses the placement constraint %s as POLICY_PLACEMENT',
+    (c) => {
+      expect(codes({ placement: { constraints: [c] } }, { ...policy, allowManagerPlacement: true })).toEqual(['POLICY_PLACEMENT']);
+    },
+  );
+
+  it.each([
+    ['a volume on a plugin driver', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driver: 'vieux/sshfs' } }, 'POLICY_VOLUME_DRIVER'],
+    ['a procfs volume', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driver: 'local', driverOptions: { type: 'proc', device: 'proc' } } }, 'POLICY_VOLUME_OPTIONS'],
+    ['a sysfs volume', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driverOptions: { type: 'sysfs', device: 'sysfs' } } }, 'POLICY_VOLUME_OPTIONS'],
+    ['a block-device volume', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driverOptions: { type: 'ext4', device: '/dev/sda1' } } }, 'POLICY_VOLUME_OPTIONS'],
+    ['an overlay of the host root', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driverOptions: { type: 'overlay', o: 'lowerdir=/' } } }, 'POLICY_VOLUME_OPTIONS'],
+    ['an nfs volume', { type: 'volume' as const, source: 'v', target: '/x', volumeOptions: { driverOptions: { type: 'nfs', o: 'addr=10.0.0.1', device: ':/srv' } } }, 'POLICY_VOLUME_OPTIONS'],
+    ['a volume named by a host path', { type: 'volume' as const, source: '/etc', target: '/x' }, 'POLICY_BIND_MOUNT'],
+    ['a volume name with a slash', { type: 'volume' as const, source: 'a/b', target: '/x' }, 'POLICY_VOLUME_NAME'],
+    ['a sized local volume', { type: 'volume' as const, source: 'v', target: '/x', sizeMb: 10 }, 'POLICY_VOLUME_OPTIONS'],
+    ['a tmpfs larger than the memory limit', { type: 'tmpfs' as const, target: '/t', sizeMb: 65 }, 'POLICY_TMPFS_SIZE'],
+    ['a tmpfs with driver options', { type: 'tmpfs' as const, target: '/t', volumeOptions: { driverOptions: { o: 'size=1g' } } }, 'POLICY_VOLUME_OPTIONS'],
+  ])('refuses %s', (_title, mount, code) => {
+    expect(codes({ mounts: [mount] })).toEqual([code]);
+  });
+
+  it('admits a volume naming the cluster driver without options, and a tmpfs up to the memory limit', () => {
+    expect(codes({ mounts: [{ type: 'volume', source: 'v', target: '/x', volumeOptions: { driver: 'local', driverOptions: {} } }, { type: 'tmpfs', target: '/t', sizeMb: 64 }] })).toEqual([]);
+    expect(codes({ mounts: [{ type: 'volume', source: 'v', target: '/x', volumeOptions: { driver: 'local' } }] }, { ...policy, volumeDriver: 'rexray/ebs' })).toEqual(['POLICY_VOLUME_DRIVER']);
   });
 
   it('refuses images from registries outside the policy', () => {
@@ -108,6 +139,9 @@ describe('checkAdmission', () => {
     expect(codes({ image: 'ghcr.io/other/app:1' })).toEqual(['POLICY_REGISTRY']);
     expect(codes({ image: 'ghcr.io/acme/app:1' })).toEqual([]);
     expect(codes({ image: 'nginx' }, { ...policy, allowedRegistries: ['berth-test'] })).toEqual(['POLICY_REGISTRY']);
+    // Docker reads an upper-case first component as a registry host, not a Docker Hub namespace.
+    expect(codes({ image: 'Evil/app' })).toEqual(['POLICY_REGISTRY']);
+    expect(codes({ image: 'LOCALHOST/app' })).toEqual(['POLICY_REGISTRY']);
   });
 
   it('reports every violation of a spec at once with its path', () => {
@@ -123,8 +157,21 @@ describe('image registries', () => {
     ['index.docker.io/library/nginx:1', 'docker.io/library/nginx'],
     ['localhost:5000/app', 'localhost:5000/app'],
     [`ghcr.io/acme/app:1@sha256:${'a'.repeat(64)}`, 'ghcr.io/acme/app'],
+    ['Evil/app', 'evil/app'],
+    ['LOCALHOST/app:1', 'localhost/app'],
+    ['localhost/app', 'localhost/app'],
+    ['GHCR.IO/acme/app', 'ghcr.io/acme/app'],
+    ['docker.io/busybox', 'docker.io/library/busybox'],
+    ['INDEX.DOCKER.IO/busybox', 'index.docker.io/busybox'],
+    ['localhost:5000/a/b:v1@sha256:' + 'c'.repeat(64), 'localhost:5000/a/b'],
+    ['[::1]:5000/app', '[::1]:5000/app'],
   ])('resolves %s to %s', (image, full) => {
     expect(imageRegistryPath(image)).toBe(full);
+  });
+
+  it.each(['berth-test/busybox/', 'berth-test//x', '/x', 'berth-test/BusyBox', 'x:', 'x@sha256:abc', 'a'.repeat(64), 'x:-bad'])('refuses the reference %s that Docker would not parse', (image) => {
+    expect(imageRegistryPath(image)).toBeUndefined();
+    expect(isImageAllowed(image, ['docker.io', 'berth-test'])).toBe(false);
   });
 
   it('does not let a namespace prefix match a longer namespace', () => {
@@ -141,62 +188,5 @@ describe('host paths', () => {
   it('does not flag unrelated paths next to the socket', () => {
     expect(exposesRuntimeSocket('/var/run/docker.socket-not')).toBe(false);
     expect(exposesRuntimeSocket('/var/lib')).toBe(false);
-  });
-});
-
-describe('checkEngineServiceSpec', () => {
-  const enginePolicy = { ...policy, allowedNetworks: ['berth-t1-net'] };
-  const clean = {
-    Name: 'berth-t1-web',
-    TaskTemplate: {
-      ContainerSpec: { Image: 'berth-test/busybox:1', Init: true, Mounts: [{ Type: 'tmpfs', Target: '/tmp' }] },
-      Networks: [{ Target: 'berth-t1-net' }],
-      Placement: { Constraints: ['node.role==worker'] },
-    },
-    EndpointSpec: { Mode: 'vip' },
-  };
-
-  it('admits a clean Engine spec', () => {
-    expect(checkEngineServiceSpec(clean, enginePolicy)).toEqual([]);
-  });
-
-  it('refuses each forbidden Engine field with its code', () => {
-    const bad = {
-      TaskTemplate: {
-        ContainerSpec: {
-          Image: 'quay.io/x/y',
-          Mounts: [{ Type: 'bind', Source: '/run/docker.sock', Target: '/s' }, { Type: 'volume', Source: 'v', Target: '/v', VolumeOptions: { DriverConfig: { Name: 'local', Options: { o: 'bind', device: '/etc' } } } }, { Type: 'npipe', Source: 'x', Target: '/n' }],
-          Privileges: { Seccomp: { Mode: 'unconfined' } },
-          CapabilityAdd: ['SYS_ADMIN'],
-          Sysctls: { 'kernel.x': '1' },
-          Devices: [{ PathOnHost: '/dev/sda' }],
-        },
-        Networks: [{ Target: 'host' }, { Target: 'other' }],
-        Placement: { Constraints: ['node.role==manager'] },
-      },
-      EndpointSpec: { Ports: [{ TargetPort: 80, PublishedPort: 80 }] },
-    };
-    expect(checkEngineServiceSpec(bad, enginePolicy).map((v) => v.code).sort()).toEqual(
-      [
-        'POLICY_REGISTRY',
-        'POLICY_DOCKER_SOCKET',
-        'POLICY_BIND_MOUNT',
-        'POLICY_BIND_MOUNT',
-        'POLICY_PRIVILEGED',
-        'POLICY_CAPABILITIES',
-        'POLICY_SYSCTLS',
-        'POLICY_DEVICES',
-        'POLICY_PUBLISHED_PORTS',
-        'POLICY_HOST_NAMESPACE',
-        'POLICY_NETWORK',
-        'POLICY_MANAGER_PLACEMENT',
-      ].sort(),
-    );
-  });
-
-  it('refuses plugin tasks and shapes it cannot inspect', () => {
-    expect(checkEngineServiceSpec({ TaskTemplate: { PluginSpec: {}, ContainerSpec: { Image: 'busybox' } } }, enginePolicy).map((v) => v.code)).toEqual(['POLICY_PRIVILEGED']);
-    expect(checkEngineServiceSpec({ TaskTemplate: { ContainerSpec: { Mounts: 'x' } } }, enginePolicy).map((v) => v.code)).toEqual(['POLICY_MALFORMED_SPEC']);
-    expect(checkEngineServiceSpec(null, enginePolicy).map((v) => v.code)).toEqual(['POLICY_MALFORMED_SPEC']);
   });
 });

@@ -1,53 +1,39 @@
 import { z } from 'zod';
-import type { AgentServiceSpec } from './agent-service-spec.ts';
+import type { Violation } from './admission-codes.ts';
+import { TMPFS_DEFAULT_MB, type AgentServiceSpec, type MountSpec } from './agent-service-spec.ts';
+import { isImageAllowed } from './image-ref.ts';
+import { checkConstraint } from './placement.ts';
 
-/**
- * Stable codes of admission refusals. The agent answers a refused command with the first
- * violation's code; the edge shows all violations with their paths.
- */
-export const PolicyViolationCode = z.enum([
-  'POLICY_BIND_MOUNT',
-  'POLICY_DOCKER_SOCKET',
-  'POLICY_PRIVILEGED',
-  'POLICY_HOST_NAMESPACE',
-  'POLICY_CAPABILITIES',
-  'POLICY_DEVICES',
-  'POLICY_SYSCTLS',
-  'POLICY_PUBLISHED_PORTS',
-  'POLICY_MANAGER_PLACEMENT',
-  'POLICY_REGISTRY',
-  /** A network other than the tenant's own overlay network. */
-  'POLICY_NETWORK',
-  /** An Engine ServiceSpec whose shape could not be inspected. */
-  'POLICY_MALFORMED_SPEC',
-]);
-/** Parsed value of {@link PolicyViolationCode}. */
-export type PolicyViolationCode = z.infer<typeof PolicyViolationCode>;
+export * from './admission-codes.ts';
+export * from './image-ref.ts';
+export * from './placement.ts';
 
-/** One reason a spec is refused: a stable code, the offending field path and a human message. */
-export const Violation = z.object({
-  code: PolicyViolationCode,
-  /** Dotted path into the checked object, e.g. `mounts[0].source` or `TaskTemplate.ContainerSpec.Mounts[1]`. */
-  path: z.string(),
-  message: z.string(),
-});
-/** Parsed value of {@link Violation}. */
-export type Violation = z.infer<typeof Violation>;
+/** A node label key a cluster lets tenants place by (`zone` allows `node.labels.zone==…`). */
+export const PlacementLabelKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'use letters, digits, dots, dashes or underscores');
+/** A Docker volume driver name (`local`, or a plugin such as `rexray/ebs:latest`). */
+export const VolumeDriverName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./:-]{0,127}$/, 'use a Docker volume driver name such as local');
 
-/** What an agent service may use. */
+/** What an agent service may use. The edge reads it from the cluster row, the agent from its own config. */
 export const AdmissionPolicy = z.object({
   /**
    * Allowed image sources. Each entry is a registry host (`docker.io`, `ghcr.io`, `localhost:5000`)
    * or a host/namespace prefix (`ghcr.io/acme`). An entry whose first component is not a host
-   * (no `.` or `:` and not `localhost`) is a Docker Hub namespace: `berth-test` means
-   * `docker.io/berth-test/…`, which is also how Docker names local images such as `berth-test/busybox:1`.
+   * (no `.` or `:`, not `localhost`, no upper-case letter) is a Docker Hub namespace: `berth-test`
+   * means `docker.io/berth-test/…`, which is also how Docker names local images such as `berth-test/busybox:1`.
    */
   allowedRegistries: z.array(z.string().min(1)).min(1),
-  /** Whether placement constraints may pin tasks onto Swarm managers. */
-  allowManagerPlacement: z.boolean(),
+  /** Whether placement constraints may pin tasks onto Swarm managers. Off unless a cluster says so. */
+  allowManagerPlacement: z.boolean().default(false),
+  /** Node label keys placement constraints may use (`node.labels.<key>`); none by default. */
+  allowedPlacementLabels: z.array(PlacementLabelKey).max(50).default([]),
+  /** The cluster's volume driver: the only one tenant volumes use, always without driver options. */
+  volumeDriver: VolumeDriverName.default('local'),
 });
 /** Parsed value of {@link AdmissionPolicy}. */
 export type AdmissionPolicy = z.infer<typeof AdmissionPolicy>;
+
+/** A tenant volume name: a plain name, which the agent namespaces per tenant. */
+const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock'];
 
@@ -68,79 +54,57 @@ export function exposesRuntimeSocket(path: string): boolean {
   return RUNTIME_SOCKETS.some((s) => p === s || p.startsWith(`${s}/`) || s.startsWith(p === '/' ? '/' : `${p}/`));
 }
 
-function isHostComponent(c: string): boolean {
-  return c.includes('.') || c.includes(':') || c === 'localhost';
-}
-
-/**
- * Canonical `host/path` of an image without tag or digest, the way Docker resolves names:
- * `busybox` → `docker.io/library/busybox`, `berth-test/busybox:1` → `docker.io/berth-test/busybox`,
- * `ghcr.io/acme/app@sha256:…` → `ghcr.io/acme/app`.
- */
-export function imageRegistryPath(image: string): string {
-  const noDigest = image.split('@')[0] ?? image;
-  const slash = noDigest.indexOf('/');
-  const first = slash === -1 ? '' : noDigest.slice(0, slash);
-  let host = 'docker.io';
-  let rest = noDigest;
-  if (slash !== -1 && isHostComponent(first)) {
-    host = first === 'index.docker.io' ? 'docker.io' : first.toLowerCase();
-    rest = noDigest.slice(slash + 1);
-  }
-  const colon = rest.lastIndexOf(':');
-  const path = colon === -1 ? rest : rest.slice(0, colon);
-  return `${host}/${host === 'docker.io' && !path.includes('/') ? `library/${path}` : path}`;
-}
-
-function registryEntryPrefix(entry: string): string {
-  const trimmed = entry.replace(/\/+$/, '');
-  const first = trimmed.split('/')[0] ?? '';
-  if (isHostComponent(first)) return first === 'index.docker.io' ? `docker.io${trimmed.slice(first.length)}` : trimmed.toLowerCase();
-  return `docker.io/${trimmed}`;
-}
-
-/** True when `image` comes from one of the allowed registries / namespaces. */
-export function isImageAllowed(image: string, allowedRegistries: readonly string[]): boolean {
-  const full = imageRegistryPath(image);
-  return allowedRegistries.some((e) => full.startsWith(`${registryEntryPrefix(e)}/`));
-}
-
-/** True when a Docker placement constraint pins tasks onto managers (`node.role==manager`, `node.role!=worker`). */
-export function managerConstraint(constraint: string): boolean {
-  const m = /^\s*node\.role\s*(==|!=)\s*([A-Za-z]+)\s*$/.exec(constraint);
-  if (!m) return false;
-  const value = (m[2] ?? '').toLowerCase();
-  return (m[1] === '==' && value === 'manager') || (m[1] === '!=' && value === 'worker');
-}
-
-/** Bind-mount smells in local-driver volume options (`o=bind`, `type=none` + `device`). */
-export function volumeOptionsBind(options: Readonly<Record<string, string>> | undefined): boolean {
-  if (!options) return false;
+/** Bind smells in local-driver volume options (`o=bind`, `type=none` + `device`), reported as bind mounts. */
+export function volumeOptionsBind(options: Readonly<Record<string, string>>): boolean {
   const lower = Object.fromEntries(Object.entries(options).map(([k, v]) => [k.toLowerCase(), v]));
   const o = (lower['o'] ?? '').split(',').map((x) => x.trim().toLowerCase());
   if (o.includes('bind') || o.includes('rbind')) return true;
   return (lower['type'] ?? '').toLowerCase() === 'none' && (lower['device'] ?? '') !== '';
 }
 
-/** Pushes the violations of one mount, in whichever vocabulary (spec or Engine) it came from. */
-export function checkMount(
-  m: { type: string; source?: string | undefined; driverOptions?: Readonly<Record<string, string>> | undefined },
-  path: string,
-  out: Violation[],
-): void {
-  const type = m.type.toLowerCase();
-  const device = m.driverOptions ? Object.entries(m.driverOptions).find(([k]) => k.toLowerCase() === 'device')?.[1] : undefined;
-  const hostPaths = [type !== 'tmpfs' && m.source?.startsWith('/') ? m.source : undefined, device];
-  if (hostPaths.some((p) => p !== undefined && exposesRuntimeSocket(p))) {
-    out.push({ code: 'POLICY_DOCKER_SOCKET', path, message: 'mounting the container runtime socket (or a directory holding it) is not allowed' });
-    return;
+/**
+ * Why a volume's driver options are refused. Every option is refused (the allowed volume has none);
+ * the known dangerous classes keep their own codes so the reason stays precise.
+ */
+export function volumeOptionsViolation(options: Readonly<Record<string, string>>, path: string): Violation {
+  const device = Object.entries(options).find(([k]) => k.toLowerCase() === 'device')?.[1];
+  if (device !== undefined && exposesRuntimeSocket(device)) {
+    return { code: 'POLICY_DOCKER_SOCKET', path, message: 'mounting the container runtime socket (or a directory holding it) is not allowed' };
   }
-  if (type === 'bind' || type === 'npipe') {
-    out.push({ code: 'POLICY_BIND_MOUNT', path, message: 'bind mounts of host paths are not allowed; use a volume or tmpfs' });
-  } else if (type === 'volume' && volumeOptionsBind(m.driverOptions)) {
-    out.push({ code: 'POLICY_BIND_MOUNT', path, message: 'volume driver options that bind a host path (o=bind or type=none with device) are not allowed' });
-  } else if (type !== 'volume' && type !== 'tmpfs') {
-    out.push({ code: 'POLICY_BIND_MOUNT', path, message: `mount type '${m.type}' is not allowed; use a volume or tmpfs` });
+  if (volumeOptionsBind(options)) {
+    return { code: 'POLICY_BIND_MOUNT', path, message: 'volume driver options that bind a host path (o=bind or type=none with device) are not allowed' };
+  }
+  return { code: 'POLICY_VOLUME_OPTIONS', path, message: 'volume driver options are not allowed; volumes use the cluster driver as it is' };
+}
+
+/** Refusal of a mount whose type is neither volume nor tmpfs (a host path, a pipe, …). */
+export function hostMountViolation(type: string, source: string | undefined, path: string): Violation {
+  if (source !== undefined && source.startsWith('/') && exposesRuntimeSocket(source)) {
+    return { code: 'POLICY_DOCKER_SOCKET', path, message: 'mounting the container runtime socket (or a directory holding it) is not allowed' };
+  }
+  return { code: 'POLICY_BIND_MOUNT', path, message: type === 'bind' ? 'bind mounts of host paths are not allowed; use a volume or tmpfs' : `mount type '${type}' is not allowed; use a volume or tmpfs` };
+}
+
+/** The size in MiB a tmpfs mount gets: its own, else the default capped at the memory limit. */
+export function tmpfsSizeMb(mount: Pick<MountSpec, 'sizeMb'>, memoryMb: number): number {
+  return mount.sizeMb ?? Math.min(TMPFS_DEFAULT_MB, memoryMb);
+}
+
+function checkMount(m: MountSpec, memoryMb: number, driver: string, path: string, out: Violation[]): void {
+  if (m.type === 'bind') {
+    out.push(hostMountViolation(m.type, m.source, path));
+  } else if (m.type === 'tmpfs') {
+    if (m.volumeOptions !== undefined) out.push({ code: 'POLICY_VOLUME_OPTIONS', path: `${path}.volumeOptions`, message: 'a tmpfs takes no volume options' });
+    if (tmpfsSizeMb(m, memoryMb) > memoryMb) out.push({ code: 'POLICY_TMPFS_SIZE', path: `${path}.sizeMb`, message: `a tmpfs may be at most the replica's memory limit (${memoryMb} MiB)` });
+  } else if (m.source !== undefined && m.source.startsWith('/')) {
+    out.push(hostMountViolation('bind', m.source, path));
+  } else {
+    const opts = m.volumeOptions?.driverOptions ?? {};
+    if (Object.keys(opts).length > 0) out.push(volumeOptionsViolation(opts, `${path}.volumeOptions.driverOptions`));
+    const asked = m.volumeOptions?.driver;
+    if (asked !== undefined && asked !== driver) out.push({ code: 'POLICY_VOLUME_DRIVER', path: `${path}.volumeOptions.driver`, message: `volumes use the cluster's volume driver (${driver})` });
+    if (m.source !== undefined && !VOLUME_NAME.test(m.source)) out.push({ code: 'POLICY_VOLUME_NAME', path: `${path}.source`, message: 'use a volume name of letters, digits, dots, dashes or underscores' });
+    if (m.sizeMb !== undefined) out.push({ code: 'POLICY_VOLUME_OPTIONS', path: `${path}.sizeMb`, message: `the ${driver} volume driver takes no size` });
   }
 }
 
@@ -157,6 +121,8 @@ function namespaceMode(value: string | undefined, field: string, out: Violation[
 
 /**
  * Checks a tenant's AgentServiceSpec against the admission policy. Pure; an empty array means admitted.
+ * An allowlist: named volumes on the cluster's driver without options, sized tmpfs, placement on
+ * allowed node labels, images from allowed registries; every advanced field left empty.
  * The agent calls this again before acting, and then `checkEngineServiceSpec` on what it will send.
  */
 export function checkAdmission(spec: AgentServiceSpec, policy: AdmissionPolicy): Violation[] {
@@ -164,9 +130,7 @@ export function checkAdmission(spec: AgentServiceSpec, policy: AdmissionPolicy):
   if (!isImageAllowed(spec.image, policy.allowedRegistries)) {
     out.push({ code: 'POLICY_REGISTRY', path: 'image', message: `images must come from: ${policy.allowedRegistries.join(', ')}` });
   }
-  spec.mounts?.forEach((m, i) =>
-    checkMount({ type: m.type, source: m.source, driverOptions: m.volumeOptions?.driverOptions }, `mounts[${i}]`, out),
-  );
+  spec.mounts?.forEach((m, i) => checkMount(m, spec.limits.memoryMb, policy.volumeDriver, `mounts[${i}]`, out));
   spec.ports?.forEach((p, i) =>
     out.push({
       code: 'POLICY_PUBLISHED_PORTS',
@@ -181,109 +145,9 @@ export function checkAdmission(spec: AgentServiceSpec, policy: AdmissionPolicy):
   namespaceMode(spec.networkMode, 'networkMode', out, true);
   namespaceMode(spec.pidMode, 'pidMode', out, false);
   namespaceMode(spec.ipcMode, 'ipcMode', out, false);
-  if (!policy.allowManagerPlacement) {
-    spec.placement?.constraints.forEach((c, i) => {
-      if (managerConstraint(c)) out.push({ code: 'POLICY_MANAGER_PLACEMENT', path: `placement.constraints[${i}]`, message: 'placing tasks on Swarm managers is not allowed' });
-    });
-  }
-  return out;
-}
-
-const EngineMount = z.looseObject({
-  Type: z.string().optional(),
-  Source: z.string().optional(),
-  Target: z.string().optional(),
-  VolumeOptions: z
-    .looseObject({ DriverConfig: z.looseObject({ Name: z.string().optional(), Options: z.record(z.string(), z.string()).optional() }).optional() })
-    .optional(),
-});
-const EngineNetworkAttachment = z.looseObject({ Target: z.string().optional() });
-
-/**
- * The parts of a Docker Engine `ServiceSpec` that admission inspects (loose: other keys pass).
- * Field names follow the Engine API (`TaskTemplate.ContainerSpec.Mounts`, `EndpointSpec.Ports`, …).
- */
-export const EngineServiceSpecView = z.looseObject({
-  TaskTemplate: z
-    .looseObject({
-      ContainerSpec: z
-        .looseObject({
-          Image: z.string().optional(),
-          Mounts: z.array(EngineMount).optional(),
-          Privileges: z
-            .looseObject({
-              Seccomp: z.looseObject({ Mode: z.string().optional() }).optional(),
-              AppArmor: z.looseObject({ Mode: z.string().optional() }).optional(),
-              SELinuxContext: z.looseObject({ Disable: z.boolean().optional() }).optional(),
-            })
-            .optional(),
-          CapabilityAdd: z.array(z.string()).optional(),
-          Sysctls: z.record(z.string(), z.string()).optional(),
-          Devices: z.array(z.unknown()).optional(),
-        })
-        .optional(),
-      PluginSpec: z.unknown().optional(),
-      Runtime: z.string().optional(),
-      Networks: z.array(EngineNetworkAttachment).optional(),
-      Placement: z.looseObject({ Constraints: z.array(z.string()).optional() }).optional(),
-    })
-    .optional(),
-  Networks: z.array(EngineNetworkAttachment).optional(),
-  EndpointSpec: z.looseObject({ Ports: z.array(z.unknown()).optional() }).optional(),
-});
-/** Parsed value of {@link EngineServiceSpecView}. */
-export type EngineServiceSpecView = z.infer<typeof EngineServiceSpecView>;
-
-/** Policy for an Engine ServiceSpec: the admission policy plus the only networks it may join (names or ids). */
-export type EngineAdmissionPolicy = AdmissionPolicy & { allowedNetworks: readonly string[] };
-
-/**
- * Re-checks the Docker Engine ServiceSpec an agent is about to send (create or update), so a bug in
- * the spec → Engine translation cannot smuggle in what `checkAdmission` refused. Pure.
- */
-export function checkEngineServiceSpec(engineSpec: unknown, policy: EngineAdmissionPolicy): Violation[] {
-  const parsed = EngineServiceSpecView.safeParse(engineSpec);
-  if (!parsed.success) {
-    return parsed.error.issues.map((i) => ({ code: 'POLICY_MALFORMED_SPEC', path: i.path.join('.'), message: i.message }));
-  }
-  const out: Violation[] = [];
-  const tt = parsed.data.TaskTemplate;
-  const cs = tt?.ContainerSpec;
-  const base = 'TaskTemplate.ContainerSpec';
-  if (tt?.PluginSpec !== undefined || (tt?.Runtime !== undefined && tt.Runtime !== 'container')) {
-    out.push({ code: 'POLICY_PRIVILEGED', path: 'TaskTemplate.Runtime', message: 'only container tasks are allowed (plugins run privileged)' });
-  }
-  if (!cs) {
-    out.push({ code: 'POLICY_MALFORMED_SPEC', path: base, message: 'a ContainerSpec is required' });
-    return out;
-  }
-  if (cs.Image === undefined || !isImageAllowed(cs.Image, policy.allowedRegistries)) {
-    out.push({ code: 'POLICY_REGISTRY', path: `${base}.Image`, message: `images must come from: ${policy.allowedRegistries.join(', ')}` });
-  }
-  cs.Mounts?.forEach((m, i) =>
-    checkMount({ type: m.Type ?? 'volume', source: m.Source, driverOptions: m.VolumeOptions?.DriverConfig?.Options }, `${base}.Mounts[${i}]`, out),
-  );
-  const priv = cs.Privileges;
-  if (priv?.Seccomp?.Mode === 'unconfined' || priv?.AppArmor?.Mode === 'disabled' || priv?.SELinuxContext?.Disable === true) {
-    out.push({ code: 'POLICY_PRIVILEGED', path: `${base}.Privileges`, message: 'disabling seccomp, AppArmor or SELinux confinement is not allowed' });
-  }
-  if (cs.CapabilityAdd && cs.CapabilityAdd.length > 0) out.push({ code: 'POLICY_CAPABILITIES', path: `${base}.CapabilityAdd`, message: 'adding Linux capabilities is not allowed' });
-  if (cs.Devices && cs.Devices.length > 0) out.push({ code: 'POLICY_DEVICES', path: `${base}.Devices`, message: 'host devices are not allowed' });
-  if (cs.Sysctls && Object.keys(cs.Sysctls).length > 0) out.push({ code: 'POLICY_SYSCTLS', path: `${base}.Sysctls`, message: 'setting sysctls is not allowed' });
-  const ports = parsed.data.EndpointSpec?.Ports;
-  if (ports && ports.length > 0) out.push({ code: 'POLICY_PUBLISHED_PORTS', path: 'EndpointSpec.Ports', message: 'publishing ports is not allowed' });
-  const networks: Array<[string, string | undefined]> = [
-    ...(tt?.Networks ?? []).map((n, i): [string, string | undefined] => [`TaskTemplate.Networks[${i}]`, n.Target]),
-    ...(parsed.data.Networks ?? []).map((n, i): [string, string | undefined] => [`Networks[${i}]`, n.Target]),
-  ];
-  for (const [path, target] of networks) {
-    if (target === 'host') out.push({ code: 'POLICY_HOST_NAMESPACE', path, message: 'the host network is not allowed' });
-    else if (target === undefined || !policy.allowedNetworks.includes(target)) out.push({ code: 'POLICY_NETWORK', path, message: 'agent services join only their tenant network' });
-  }
-  if (!policy.allowManagerPlacement) {
-    tt?.Placement?.Constraints?.forEach((c, i) => {
-      if (managerConstraint(c)) out.push({ code: 'POLICY_MANAGER_PLACEMENT', path: `TaskTemplate.Placement.Constraints[${i}]`, message: 'placing tasks on Swarm managers is not allowed' });
-    });
-  }
+  spec.placement?.constraints.forEach((c, i) => {
+    const v = checkConstraint(c, policy, `placement.constraints[${i}]`);
+    if (v) out.push(v);
+  });
   return out;
 }

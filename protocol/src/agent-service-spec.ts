@@ -52,15 +52,23 @@ export const ResourceLimits = z.strictObject({
 /** Parsed value of {@link ResourceLimits}. */
 export type ResourceLimits = z.infer<typeof ResourceLimits>;
 
+/** Size of a tmpfs that names none: 64 MiB, or the replica's memory limit when that is smaller. */
+export const TMPFS_DEFAULT_MB = 64;
+/** Largest tmpfs the schema accepts; admission further caps each tmpfs at the replica's memory limit. */
+export const TMPFS_MAX_MB = 1024;
+
 /**
  * A mount request. Accepted by the schema so that the admission policy can refuse the forbidden
- * forms (bind mounts in any disguise, the Docker socket) with a precise reason; tmpfs is allowed.
+ * forms (bind mounts in any disguise, the Docker socket, volume drivers and driver options) with a
+ * precise reason. Admitted: a named volume on the cluster's volume driver, and a tmpfs of `sizeMb`.
  */
 export const MountSpec = z.strictObject({
   type: z.enum(['volume', 'bind', 'tmpfs']),
   source: z.string().max(4096).optional(),
   target: z.string().min(1).max(4096).regex(/^\//, 'use an absolute container path'),
   readOnly: z.boolean().optional(),
+  /** tmpfs only: its size in MiB (default {@link TMPFS_DEFAULT_MB}, at most the replica's memory limit). */
+  sizeMb: z.number().int().min(1).max(TMPFS_MAX_MB).optional(),
   volumeOptions: z
     .strictObject({
       driver: z.string().max(256).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlacementLabelKey, VolumeDriverName } from './admission.ts';
 
 /** Registries a cluster allows when none are configured: Docker Hub and local test images. */
 export const DEFAULT_ALLOWED_REGISTRIES = ['docker.io', 'berth-test'];
@@ -6,9 +7,16 @@ export const DEFAULT_ALLOWED_REGISTRIES = ['docker.io', 'berth-test'];
 /** Body to register a cluster (shared by a platform admin, or a tenant's own). */
 export const CreateClusterBody = z.strictObject({
   name: z.string().trim().min(1).max(80),
-  /** Whether tenant services may be placed on manager nodes (single-node swarms need this). */
-  allowManagerPlacement: z.boolean().default(true),
+  /**
+   * Whether placement constraints may pin tenant services onto manager nodes. Off by default, as on
+   * the agent (`BERTH_ALLOW_MANAGER_PLACEMENT`); tasks without constraints still run on a single-node swarm.
+   */
+  allowManagerPlacement: z.boolean().default(false),
   allowedRegistries: z.array(z.string().min(1).max(253)).max(50).default(DEFAULT_ALLOWED_REGISTRIES),
+  /** Node label keys tenants may place by (`node.labels.<key>==…`); none by default. */
+  allowedPlacementLabels: z.array(PlacementLabelKey).max(50).default([]),
+  /** The volume driver tenant volumes use, always without driver options. */
+  volumeDriver: VolumeDriverName.default('local'),
   /** Minutes the join token stays valid. */
   tokenTtlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
 });
@@ -35,6 +43,8 @@ export const Cluster = z.object({
   ownerTenantId: z.string().nullable(),
   allowManagerPlacement: z.boolean(),
   allowedRegistries: z.array(z.string()),
+  allowedPlacementLabels: z.array(z.string()),
+  volumeDriver: z.string(),
   agents: z.array(AgentInfo),
   createdAt: z.string(),
 });

@@ -4,6 +4,7 @@ export * from './api.ts';
 export * from './registration.ts';
 export * from './agent-service-spec.ts';
 export * from './admission.ts';
+export * from './engine-admission.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './signing.ts';

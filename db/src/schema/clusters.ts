@@ -13,6 +13,10 @@ export const cluster = sqliteTable('cluster', {
   allowManagerPlacement: integer({ mode: 'boolean' }).notNull().default(true),
   /** JSON array of registries tenants may pull from (see protocol admission). */
   allowedRegistries: text().notNull(),
+  /** JSON array of node label keys tenant placement constraints may use (see protocol admission). */
+  allowedPlacementLabels: text().notNull().default('[]'),
+  /** The volume driver tenant volumes use, without driver options. */
+  volumeDriver: text().notNull().default('local'),
   createdBy: text().notNull(),
   createdAt: timestamp().notNull(),
 });

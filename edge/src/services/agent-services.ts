@@ -5,6 +5,7 @@ import {
   AgentServiceSpec,
   checkAdmission,
   TaskSummary,
+  type AdmissionPolicy,
   type AgentService,
   type Command,
   type CommandResult,
@@ -21,7 +22,7 @@ import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { enqueueCommand } from '../agents/outbox.ts';
 import { secretVersion, storedSecretVersion, upsertFor } from '../agents/service-upsert.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
-import { defaultClusterFor, findClusterFor, registriesOf } from './clusters.ts';
+import { admissionPolicyOf, defaultClusterFor, findClusterFor } from './clusters.ts';
 import { getQuota } from './tenants.ts';
 import { assertWithinQuota, currentUse } from './quota-check.ts';
 
@@ -125,7 +126,7 @@ export async function getAgentService(deps: ServiceDeps, scope: TenantScope, ref
 
 // ---------- desired state ----------
 
-function admit(spec: AgentServiceSpec, policy: { allowedRegistries: string[]; allowManagerPlacement: boolean }) {
+function admit(spec: AgentServiceSpec, policy: AdmissionPolicy) {
   const violations = checkAdmission(spec, policy);
   if (violations.length > 0) {
     throw new AppError(422, 'ADMISSION_DENIED', `the spec is refused: ${violations[0]?.message ?? 'policy violation'}`, { violations });
@@ -157,7 +158,7 @@ export async function createAgentService(deps: AgentServiceDeps, req: RequestFac
     secrets: Object.keys(secretValues).sort(),
     limits: limits ?? { cpu: Math.min(DEFAULT_LIMITS.cpu, quota.maxCpuCores || DEFAULT_LIMITS.cpu), memoryMb: Math.min(DEFAULT_LIMITS.memoryMb, quota.maxMemoryMb || DEFAULT_LIMITS.memoryMb) },
   });
-  admit(spec, { allowedRegistries: registriesOf(clusterRow), allowManagerPlacement: clusterRow.allowManagerPlacement });
+  admit(spec, admissionPolicyOf(clusterRow));
 
   const id = crypto.randomUUID();
   const versions = await Promise.all(Object.entries(secretValues).map(([name, value]) => secretVersion(scope.tenantId, id, name, value)));
@@ -231,7 +232,7 @@ export async function updateAgentService(deps: AgentServiceDeps, req: RequestFac
     else names.add(name);
   }
   const spec = AgentServiceSpec.parse({ ...old, ...fields, secrets: [...names].sort() });
-  admit(spec, { allowedRegistries: registriesOf(clusterRow), allowManagerPlacement: clusterRow.allowManagerPlacement });
+  admit(spec, admissionPolicyOf(clusterRow));
 
   const changedValues = Object.entries(secretChanges ?? {}).filter((e): e is [string, string] => e[1] !== null);
   const fresh = await Promise.all(changedValues.map(async ([name, value]) => ({ name, value, version: await secretVersion(scope.tenantId, current.id, name, value), ciphertext: await deps.secrets.encrypt(value) })));

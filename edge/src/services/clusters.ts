@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { agent, cluster, joinToken, type Db } from '@berth/db';
-import type { Cluster, ClusterJoin, CreateClusterBody } from '@berth/protocol';
+import { AdmissionPolicy, type Cluster, type ClusterJoin, type CreateClusterBody } from '@berth/protocol';
 import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
@@ -11,7 +11,7 @@ import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { sha256Hex } from '../agents/naming.ts';
 
 type ClusterRow = typeof cluster.$inferSelect;
-const Registries = z.array(z.string());
+const StringList = z.array(z.string());
 
 export interface ClusterDeps extends ServiceDeps {
   edgeKid: string;
@@ -25,7 +25,18 @@ function randomSecret(): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export const registriesOf = (row: ClusterRow): string[] => Registries.parse(JSON.parse(row.allowedRegistries));
+const registriesOf = (row: ClusterRow): string[] => StringList.parse(JSON.parse(row.allowedRegistries));
+const placementLabelsOf = (row: ClusterRow): string[] => StringList.parse(JSON.parse(row.allowedPlacementLabels));
+
+/** The cluster's admission policy, validated at the read (the row holds JSON columns). */
+export function admissionPolicyOf(row: ClusterRow): AdmissionPolicy {
+  return AdmissionPolicy.parse({
+    allowedRegistries: registriesOf(row),
+    allowManagerPlacement: row.allowManagerPlacement,
+    allowedPlacementLabels: placementLabelsOf(row),
+    volumeDriver: row.volumeDriver,
+  });
+}
 
 export async function clusterDto(db: Db, row: ClusterRow, now: Date): Promise<Cluster> {
   const agents = await db.select().from(agent).where(and(eq(agent.clusterId, row.id), isNull(agent.revokedAt))).orderBy(asc(agent.enrolledAt)).all();
@@ -36,6 +47,8 @@ export async function clusterDto(db: Db, row: ClusterRow, now: Date): Promise<Cl
     ownerTenantId: row.ownerTenantId,
     allowManagerPlacement: row.allowManagerPlacement,
     allowedRegistries: registriesOf(row),
+    allowedPlacementLabels: placementLabelsOf(row),
+    volumeDriver: row.volumeDriver,
     agents: agents.map((a) => ({
       id: a.id,
       hostname: a.hostname,
@@ -73,6 +86,8 @@ export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner:
     ownerTenantId: owner?.tenantId ?? null,
     allowManagerPlacement: body.allowManagerPlacement,
     allowedRegistries: JSON.stringify(body.allowedRegistries),
+    allowedPlacementLabels: JSON.stringify(body.allowedPlacementLabels),
+    volumeDriver: body.volumeDriver,
     createdBy: creator,
     createdAt: now,
   };

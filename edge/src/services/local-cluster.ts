@@ -22,6 +22,6 @@ export async function localAgentJoinToken(deps: ClusterDeps): Promise<string> {
     .get();
   const joined = existing
     ? await issueJoinToken(deps, system, null, existing.id, 10)
-    : await createCluster(deps, system, null, { name: LOCAL_CLUSTER_NAME, allowManagerPlacement: true, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, tokenTtlMinutes: 10 });
+    : await createCluster(deps, system, null, { name: LOCAL_CLUSTER_NAME, allowManagerPlacement: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, allowedPlacementLabels: [], volumeDriver: 'local', tokenTtlMinutes: 10 });
   return joined.joinToken;
 }

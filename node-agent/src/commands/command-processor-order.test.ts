@@ -36,7 +36,7 @@ describe('CommandProcessor ordering', () => {
       verify: { edgeKey: edge.publicKey, agentId: AGENT },
       guard,
       signer,
-      ctx: { docker: new FakeDockerPort(), policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false }, log: silentLogger },
+      ctx: { docker: new FakeDockerPort(), policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' }, log: silentLogger },
     });
     const frames = await Promise.all([1, 2, 3, 4].map((seq) => signCommand(edge, net(seq), { aud: AGENT, seq, jti: `cmd-order-000${seq}` })));
     slow.jtis.add('cmd-order-0001').add('cmd-order-0003');

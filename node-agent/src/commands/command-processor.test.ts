@@ -9,7 +9,7 @@ import { CommandProcessor } from './command-processor.ts';
 import { ReplayGuard, type ReplayState } from './replay-guard.ts';
 
 const AGENT = 'agent-1';
-const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 const ensureNet: Command = { kind: 'network.ensure', tenantId: 't1', name: 'net-t1' };
 const create = (name = 'web', extra: Record<string, unknown> = {}): Command => ({
   kind: 'service.create',

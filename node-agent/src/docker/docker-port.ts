@@ -12,7 +12,10 @@ export interface EngineServiceSpec {
       Init?: boolean;
       Labels?: Record<string, string>;
       Secrets?: Array<{ SecretID: string; SecretName: string; File: { Name: string; UID: string; GID: string; Mode: number } }>;
-      Mounts?: Array<{ Type: 'volume' | 'tmpfs'; Source: string; Target: string; ReadOnly?: boolean; VolumeOptions?: { NoCopy: boolean; Labels: Record<string, string>; DriverConfig: { Name: string; Options: Record<string, string> } } }>;
+      Mounts?: Array<
+        | { Type: 'tmpfs'; Source: ''; Target: string; ReadOnly?: boolean; TmpfsOptions: { SizeBytes: number; Mode: number } }
+        | { Type: 'volume'; Source: string; Target: string; ReadOnly?: boolean; VolumeOptions: { NoCopy: boolean; Labels: Record<string, string>; DriverConfig: { Name: string; Options: Record<string, never> } } }
+      >;
       HealthCheck?: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
       StopGracePeriod?: number;
     };
@@ -27,6 +30,9 @@ export interface EngineServiceSpec {
   RollbackConfig: { Parallelism: number; Delay: number; FailureAction: 'pause' | 'continue'; Monitor: number; MaxFailureRatio: number; Order: 'stop-first' | 'start-first' };
   EndpointSpec: { Mode: 'vip' | 'dnsrr' };
 }
+
+/** One mount of a generated spec: a sized tmpfs or a tenant volume on the cluster's driver. */
+export type EngineMount = NonNullable<EngineServiceSpec['TaskTemplate']['ContainerSpec']['Mounts']>[number];
 
 /** A service spec exactly as the engine returned it. */
 export type RawServiceSpec = Record<string, unknown>;

@@ -17,5 +17,10 @@ export function serviceName(tenantId: string, name: string): string {
 
 /** Volume name of a tenant's named volume, so tenants never share a volume by choosing the same name. */
 export function volumeName(tenantId: string, source: string): string {
-  return `berth-${tenantKey(tenantId)}-${source.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 120);
+  return `${volumePrefix(tenantId)}${source.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 120);
+}
+
+/** The prefix every volume name of a tenant starts with (what admission of an Engine spec checks). */
+export function volumePrefix(tenantId: string): string {
+  return `berth-${tenantKey(tenantId)}-`;
 }

@@ -7,7 +7,7 @@ import { ensureTenantNetwork } from './swarm-networks.ts';
 import { ensureSecret } from './swarm-secrets.ts';
 import { upsertService } from './swarm-services.ts';
 
-const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 const withSecret = (swarmName: string, hash: string) =>
   ServiceUpsert.parse({
     tenantId: 't1',

@@ -1,9 +1,12 @@
-import type { ServiceUpsert } from '@berth/protocol';
-import type { EngineServiceSpec } from './docker-port.ts';
+import { tmpfsSizeMb, type ServiceUpsert } from '@berth/protocol';
+import type { EngineMount, EngineServiceSpec } from './docker-port.ts';
 import { LABEL, serviceLabels } from './labels.ts';
 import { serviceName, volumeName } from './names.ts';
 
 const NS_PER_S = 1_000_000_000;
+const MIB = 1024 * 1024;
+/** World-writable with the sticky bit, like /tmp (and Docker's tmpfs default). */
+const TMPFS_MODE = 0o1777;
 
 /** A tenant secret resolved to the Swarm secret object it maps to. */
 export interface ResolvedSecret {
@@ -19,34 +22,33 @@ export interface BuildContext {
   secrets: readonly ResolvedSecret[];
   /** Carried over from the running service so updates do not trigger spurious restarts. */
   forceUpdate: number;
+  /** The cluster's volume driver (the agent's admission policy); volumes get no driver options. */
+  volumeDriver: string;
 }
 
 /**
  * Translates a desired agent service into the Docker Engine ServiceSpec the agent will send.
- * Pure. Only fields admission allows are mapped (named volumes are namespaced per tenant; tmpfs);
+ * Pure. Only shapes admission allows are emitted: named volumes, namespaced per tenant, on the
+ * cluster's volume driver without options, and tmpfs with an explicit size;
  * every task runs with an init process, hard CPU/memory limits, one network,
  * start-first updates that roll back on failure, and no published ports.
  */
 export function buildServiceSpec(desired: ServiceUpsert, ctx: BuildContext): EngineServiceSpec {
   const { spec, tenantId, agentServiceId, specHash } = desired;
   const labels = serviceLabels(tenantId, agentServiceId, specHash);
-  const mounts = (spec.mounts ?? [])
-    .filter((m) => m.type === 'volume' || m.type === 'tmpfs')
-    .map((m) =>
-      m.type === 'tmpfs'
-        ? { Type: 'tmpfs' as const, Source: '', Target: m.target, ReadOnly: m.readOnly ?? false }
-        : {
-            Type: 'volume' as const,
-            Source: volumeName(tenantId, m.source ?? spec.name),
-            Target: m.target,
-            ReadOnly: m.readOnly ?? false,
-            VolumeOptions: {
-              NoCopy: false,
-              Labels: { [LABEL.managed]: 'true', [LABEL.tenant]: tenantId },
-              DriverConfig: { Name: m.volumeOptions?.driver ?? 'local', Options: m.volumeOptions?.driverOptions ?? {} },
-            },
-          },
-    );
+  const mounts = (spec.mounts ?? []).flatMap((m): EngineMount[] => {
+    if (m.type === 'tmpfs') return [{ Type: 'tmpfs', Source: '', Target: m.target, ReadOnly: m.readOnly ?? false, TmpfsOptions: { SizeBytes: tmpfsSizeMb(m, spec.limits.memoryMb) * MIB, Mode: TMPFS_MODE } }];
+    if (m.type !== 'volume') return [];
+    return [
+      {
+        Type: 'volume',
+        Source: volumeName(tenantId, m.source ?? spec.name),
+        Target: m.target,
+        ReadOnly: m.readOnly ?? false,
+        VolumeOptions: { NoCopy: false, Labels: { [LABEL.managed]: 'true', [LABEL.tenant]: tenantId }, DriverConfig: { Name: ctx.volumeDriver, Options: {} } },
+      },
+    ];
+  });
   return {
     Name: serviceName(tenantId, spec.name),
     Labels: labels,

@@ -7,7 +7,7 @@ import { ensureTenantNetwork } from './swarm-networks.ts';
 import { ensureSecret } from './swarm-secrets.ts';
 import { removeService, restartService, scaleService, upsertService } from './swarm-services.ts';
 
-const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 
 function desired(patch: Partial<AgentServiceSpecInput> = {}, specHash = 'hash-0001', tenantId = 't1'): ServiceUpsert {
   return ServiceUpsert.parse({

@@ -2,6 +2,7 @@ import { checkAdmission, checkEngineServiceSpec, type AdmissionPolicy, type LogL
 import { AdmissionRefused, AgentError, DockerError } from '../errors.ts';
 import type { DockerPort, RawServiceSpec, SwarmService } from './docker-port.ts';
 import { LABEL, agentServiceFilter } from './labels.ts';
+import { volumePrefix } from './names.ts';
 import { buildServiceSpec } from './service-spec.ts';
 import { resolveTenantNetwork } from './swarm-networks.ts';
 import { resolveTenantSecrets } from './swarm-secrets.ts';
@@ -85,10 +86,10 @@ export async function upsertService(docker: DockerPort, desired: ServiceUpsert, 
   const network = await resolveTenantNetwork(docker, desired.tenantId, desired.network);
   const secrets = await resolveTenantSecrets(docker, desired.tenantId, desired.spec.secrets, desired.secrets);
   const build = (forceUpdate: number, keepName?: string): ReturnType<typeof buildServiceSpec> => {
-    const built = buildServiceSpec(desired, { networkTarget: network.id, secrets, forceUpdate });
+    const built = buildServiceSpec(desired, { networkTarget: network.id, secrets, forceUpdate, volumeDriver: policy.volumeDriver });
     // Swarm cannot rename a service; a renamed agent service keeps its Swarm name and gets the new DNS alias.
     const engineSpec = keepName === undefined ? built : { ...built, Name: keepName };
-    const violations = checkEngineServiceSpec(engineSpec, { ...policy, allowedNetworks: [network.id] });
+    const violations = checkEngineServiceSpec(engineSpec, { ...policy, allowedNetworks: [network.id], volumePrefix: volumePrefix(desired.tenantId) });
     if (violations.length > 0) throw new AdmissionRefused(violations);
     return engineSpec;
   };
@@ -116,7 +117,7 @@ async function reSend(
   const svc = await findOne(docker, tenantId, agentServiceId);
   await updateWithVersion(docker, svc, async (cur) => {
     const next = edit(cur.spec, cur);
-    const violations = checkEngineServiceSpec(next, { ...policy, allowedNetworks: await tenantNetworkTargets(docker, tenantId, next) });
+    const violations = checkEngineServiceSpec(next, { ...policy, allowedNetworks: await tenantNetworkTargets(docker, tenantId, next), volumePrefix: volumePrefix(tenantId) });
     if (violations.length > 0) throw new AdmissionRefused(violations);
     return next;
   });

@@ -8,7 +8,7 @@ import { buildServiceSpec } from '../docker/service-spec.ts';
 import { silentLogger } from '../logger.ts';
 import { StatusWatcher } from './status-watcher.ts';
 
-const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 /** A fake engine where something happens after the watcher's resync, before its event stream opens. */
 class GapDockerPort extends FakeDockerPort {
   beforeStream: (() => void) | undefined;
@@ -66,7 +66,7 @@ describe('StatusWatcher', () => {
     const events: ServiceStatusEvent[] = [];
     const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
     const { swarmServiceId } = await upsertService(docker, desired, policy);
-    const duplicate = await docker.createService({ ...buildServiceSpec(desired, { networkTarget: net.id, secrets: [], forceUpdate: 0 }), Name: 'web-duplicate' });
+    const duplicate = await docker.createService({ ...buildServiceSpec(desired, { networkTarget: net.id, secrets: [], forceUpdate: 0, volumeDriver: 'local' }), Name: 'web-duplicate' });
     await watcher.resync();
     const before = events.length;
     expect(events.map((e) => e.status)).toEqual(['running', 'running']);

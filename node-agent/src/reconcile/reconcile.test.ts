@@ -7,7 +7,7 @@ import { upsertService } from '../docker/swarm-services.ts';
 import { silentLogger } from '../logger.ts';
 import { reconcile } from './reconcile.ts';
 
-const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 
 function upsert(id: string, hash: string, image = 'berth-test/busybox:1'): ServiceUpsert {
   return ServiceUpsert.parse({ tenantId: 't1', agentServiceId: id, specHash: hash, network: 'net-t1', spec: { name: id, image, replicas: 1, limits: { cpu: 0.1, memoryMb: 16 } } });

@@ -81,7 +81,7 @@ async function setup(): Promise<{ edge: FakeEdge; agent: Agent; keys: TestEdge; 
   };
   const stateFile = new StateFile(await mkdtemp(join(tmpdir(), 'berth-link-')));
   const docker = new FakeDockerPort();
-  const agent = await createAgent({ state, stateFile, docker, policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false }, heartbeatMs: 1000, backoffMaxMs: 1000, version: 'test', log: silentLogger });
+  const agent = await createAgent({ state, stateFile, docker, policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' }, heartbeatMs: 1000, backoffMaxMs: 1000, version: 'test', log: silentLogger });
   agent.start();
   cleanup.push(async () => {
     await agent.stop();

@@ -13,7 +13,7 @@ import { createAgentJwk, createTestEdge, signCommand, type SignOptions, type Tes
 
 const SOCKET = '/var/run/docker.sock';
 export const TEST_IMAGE = 'berth-test/busybox:1';
-export const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false };
+export const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 
 /**
  * One agent wired to the real engine, with a unique tenant id per harness so that every Swarm
