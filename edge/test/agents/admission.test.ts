@@ -13,7 +13,7 @@ describe('admission at the edge', () => {
   beforeAll(async () => {
     h = await createHarness();
     const admin = await h.setupAdmin();
-    await h.json('POST', '/api/v1/clusters', 201, { cookie: admin.cookie, body: { name: 'shared', allowManagerPlacement: false, allowedRegistries: ['berth-test', 'ghcr.io/acme'] } });
+    await h.json('POST', '/api/v1/clusters', 201, { cookie: admin.cookie, body: { name: 'shared', allowManagerPlacement: false, allowedRegistries: ['berth-test', 'ghcr.io/acme'], allowedPlacementLabels: ['zone'] } });
     owner = await h.signUp('admission-owner@example.com');
     await h.json('POST', '/api/v1/tenants', 201, { cookie: owner.cookie, body: { name: 'Admission', slug } });
   });
@@ -32,8 +32,17 @@ describe('admission at the edge', () => {
     ['sysctls', { sysctls: { 'net.ipv4.ip_forward': '1' } }, 'POLICY_SYSCTLS'],
     ['a published host port', { ports: [{ target: 80, published: 8080, mode: 'host' }] }, 'POLICY_PUBLISHED_PORTS'],
     ['placement on managers', { placement: { constraints: ['node.role==manager'] } }, 'POLICY_MANAGER_PLACEMENT'],
+    ['placement on managers spelled in upper case', { placement: { constraints: ['NODE.ROLE==manager'] } }, 'POLICY_MANAGER_PLACEMENT'],
+    ['placement pinned to a hostname', { placement: { constraints: ['node.hostname==manager-1'] } }, 'POLICY_PLACEMENT'],
+    ['placement on a node label the cluster does not allow', { placement: { constraints: ['node.labels.rack==r1'] } }, 'POLICY_PLACEMENT'],
+    ['the host procfs as a volume', { mounts: [{ type: 'volume', source: 'p', target: '/p', volumeOptions: { driver: 'local', driverOptions: { type: 'proc', device: 'proc' } } }] }, 'POLICY_VOLUME_OPTIONS'],
+    ['a host block device as a volume', { mounts: [{ type: 'volume', source: 'd', target: '/d', volumeOptions: { driverOptions: { type: 'ext4', device: '/dev/sda1' } } }] }, 'POLICY_VOLUME_OPTIONS'],
+    ['a volume plugin', { mounts: [{ type: 'volume', source: 'd', target: '/d', volumeOptions: { driver: 'vieux/sshfs' } }] }, 'POLICY_VOLUME_DRIVER'],
+    ['a tmpfs larger than the memory limit', { mounts: [{ type: 'tmpfs', target: '/t', sizeMb: 17 }] }, 'POLICY_TMPFS_SIZE'],
     ['an image from another registry', { image: 'evil.example.com/miner:latest' }, 'POLICY_REGISTRY'],
     ['a Docker Hub image outside the allowed namespaces', { image: 'alpine:3' }, 'POLICY_REGISTRY'],
+    ['an image from a registry host spelled in upper case', { image: 'Evil/app:1' }, 'POLICY_REGISTRY'],
+    ['an image from LOCALHOST', { image: 'LOCALHOST/app' }, 'POLICY_REGISTRY'],
   ];
 
   for (const [what, extra, code] of cases) {
@@ -55,6 +64,11 @@ describe('admission at the edge', () => {
     expect(res.status).toBe(422);
     const details = await h.json<{ spec: Record<string, unknown> }>('GET', `/api/v1/tenants/${slug}/agents/clean`, 200, { cookie: owner.cookie });
     expect(details.spec.privileged).toBeUndefined();
+  });
+
+  it('accepts a named volume, a sized tmpfs and placement on an allowed node label', async () => {
+    const extra = { mounts: [{ type: 'volume', source: 'data', target: '/data' }, { type: 'tmpfs', target: '/tmp', sizeMb: 8 }], placement: { constraints: ['node.labels.zone==a', 'node.role==worker'] } };
+    await h.json('POST', `/api/v1/tenants/${slug}/agents`, 202, { cookie: owner.cookie, body: { name: 'allowed-mounts', ...base, ...extra } });
   });
 
   it('accepts an image from an allowed registry prefix', async () => {
