@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkEngineServiceSpec, ServiceUpsert, type AgentServiceSpecInput } from '@berth/protocol';
+import { checkEngineServiceSpec, ServiceUpsert, type AgentServiceSpec } from '@berth/protocol';
 import { allowedConstraint, allowedImage, allowedMount, casePolicy, forbiddenConstraint, forbiddenImage, forbiddenOtherMount, forbiddenVolumeMount, propertySeed } from '@berth/protocol/testing';
 import { AdmissionRefused } from '../errors.ts';
 import { FakeDockerPort } from './fake-docker-port.ts';
@@ -13,13 +13,13 @@ const MEMORY_MB = 64;
 const seed = propertySeed(process.env);
 const enginePolicy = { ...casePolicy, allowedNetworks: ['net-id-1'], volumePrefix: volumePrefix('t1') };
 
-function desired(patch: Partial<AgentServiceSpecInput>): ServiceUpsert {
+function desired(patch: Partial<AgentServiceSpec>): ServiceUpsert {
   const upsert = ServiceUpsert.parse({ tenantId: 't1', agentServiceId: 's1', specHash: 'hash-0001', network: 'net-t1', secrets: [], spec: { name: 'web', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.5, memoryMb: MEMORY_MB } } });
   // Set after parsing: the command schema already refuses some image forms, and this is about admission.
   return { ...upsert, spec: { ...upsert.spec, ...patch } };
 }
 
-const built = (patch: Partial<AgentServiceSpecInput>) => buildServiceSpec(desired(patch), { networkTarget: 'net-id-1', secrets: [], forceUpdate: 0, volumeDriver: casePolicy.volumeDriver });
+const built = (patch: Partial<AgentServiceSpec>) => buildServiceSpec(desired(patch), { networkTarget: 'net-id-1', secrets: [], forceUpdate: 0, volumeDriver: casePolicy.volumeDriver });
 
 const forbidden = fc.oneof(
   fc.tuple(fc.oneof(forbiddenVolumeMount, forbiddenOtherMount(MEMORY_MB)), fc.array(allowedMount(MEMORY_MB), { maxLength: 2 })).map(([bad, ok]) => ({ mounts: [...ok, bad] })),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { decodeJwt } from 'jose';
-import { ResultClaims, type Command, type ServiceStatusEvent } from '@berth/protocol';
+import { ResultClaims, type AdmissionPolicy, type Command, type ServiceStatusEvent } from '@berth/protocol';
 import { CommandProcessor, type CommandOutcome } from '../../src/commands/command-processor.ts';
 import { ReplayGuard } from '../../src/commands/replay-guard.ts';
 import { DockerodeAdapter } from '../../src/docker/dockerode-adapter.ts';
@@ -13,7 +13,7 @@ import { createAgentJwk, createTestEdge, signCommand, type SignOptions, type Tes
 
 const SOCKET = '/var/run/docker.sock';
 export const TEST_IMAGE = 'berth-test/busybox:1';
-export const policy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
+export const policy: AdmissionPolicy = { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' };
 
 /**
  * One agent wired to the real engine, with a unique tenant id per harness so that every Swarm
@@ -36,8 +36,8 @@ export interface SwarmHarness {
   cleanup(): Promise<void>;
 }
 
-/** Builds a harness (call `cleanup` in afterAll/afterEach). */
-export async function createHarness(): Promise<SwarmHarness> {
+/** Builds a harness (call `cleanup` in afterAll/afterEach); `agentPolicy` replaces the agent's admission policy. */
+export async function createHarness(agentPolicy: AdmissionPolicy = policy): Promise<SwarmHarness> {
   const suffix = randomBytes(4).toString('hex');
   const tenantId = `bt${suffix}`;
   const agentId = `agent-${suffix}`;
@@ -46,7 +46,7 @@ export async function createHarness(): Promise<SwarmHarness> {
   const engine = new Docker({ socketPath: SOCKET });
   const guard = new ReplayGuard({ lastSeq: 0, applied: [] }, async () => undefined);
   const signer = await AgentSigner.create(agentId, await createAgentJwk());
-  const processor = new CommandProcessor({ verify: { edgeKey: edge.publicKey, agentId }, guard, signer, ctx: { docker, policy, log: silentLogger } });
+  const processor = new CommandProcessor({ verify: { edgeKey: edge.publicKey, agentId }, guard, signer, ctx: { docker, policy: agentPolicy, log: silentLogger } });
   const events: ServiceStatusEvent[] = [];
   const watcher = new StatusWatcher({ docker, emit: (e) => events.push(e), log: silentLogger });
   watcher.start();
