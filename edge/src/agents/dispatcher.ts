@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { agent, agentServiceSecret, command, user, type Db } from '@berth/db';
+import { agent, agentServiceSecret, command, membership, user, type Db } from '@berth/db';
 import { Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
@@ -32,8 +32,8 @@ export const RESEND_AFTER_MS = 20_000;
  */
 export const SENDS_PER_SEQ = 3;
 /**
- * The least role a token must still act with for its queued commands to go out: every route that
- * queues a command for an agent needs operator or higher (permissions.ts).
+ * The least role a command's author (a member, or a token through its creator) must still hold in
+ * the tenant for it to go out: every route that queues a command needs operator (permissions.ts).
  */
 const COMMAND_AUTHOR_MIN_ROLE: Role = 'operator';
 
@@ -45,8 +45,9 @@ const COMMAND_AUTHOR_MIN_ROLE: Role = 'operator';
  *     ▲               │
  *     └── requeue ────┘  (its agent left and another agent of the cluster is here, or
  *                         SENDS_PER_SEQ sends under one seq went unanswered: a new seq)
- *   queued ──► cancelled (its author's account was deactivated, or its token was revoked or lost
- *                         its creator's authority, before it went out)
+ *   queued ──► cancelled (before it went out, its author's account was deactivated or left the
+ *                         tenant or fell below operator, or its token was revoked or lost its
+ *                         creator's authority)
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -276,8 +277,14 @@ export class Dispatcher {
     if (!row.actorId) return true; // system (reconcile)
     const { db, clock } = this.#deps;
     if (row.actorType === 'user') {
-      const u = await db.select({ id: user.id }).from(user).where(and(eq(user.id, row.actorId), isNull(user.deactivatedAt))).get();
-      return u !== undefined;
+      // Still an active account, and still a member of the command's tenant with a role that queues commands.
+      const m = await db
+        .select({ role: membership.role })
+        .from(user)
+        .innerJoin(membership, and(eq(membership.userId, user.id), eq(membership.tenantId, row.tenantId)))
+        .where(and(eq(user.id, row.actorId), isNull(user.deactivatedAt)))
+        .get();
+      return m !== undefined && ROLE_RANK[m.role] >= ROLE_RANK[COMMAND_AUTHOR_MIN_ROLE];
     }
     if (row.actorType === 'token') {
       // The token's authority as it stands now: revoked, expired, or its creator removed from the
