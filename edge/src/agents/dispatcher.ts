@@ -193,8 +193,8 @@ export class Dispatcher {
         continue;
       }
       await db.update(command).set({ status: 'cancelled', doneAt: clock.now() }).where(eq(command.id, row.id));
-      this.#deps.logger.warn('command cancelled: its author was revoked', { commandId: row.id, tenantId: row.tenantId });
-      await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked' } });
+      this.#deps.logger.warn('command cancelled: its author was revoked or lost its role', { commandId: row.id, tenantId: row.tenantId });
+      await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked or lost its role in the tenant' } });
     }
     const [first] = deliverable;
     if (!first || !hub.isConnected(agentId)) return;
