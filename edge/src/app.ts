@@ -11,6 +11,7 @@ import { clientIp } from './middleware/client-ip.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { authorize } from './middleware/authorize.ts';
+import { reauthorizer } from './middleware/reauthorize.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { errorHandler, notFoundHandler, requireJsonBody } from './middleware/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -26,6 +27,7 @@ import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAdminUserRoutes } from './routes/admin-users.ts';
 import { registerClusterRoutes } from './routes/clusters.ts';
 import { registerAgentServiceRoutes } from './routes/agent-services.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerRegistrationRoutes } from './routes/registration.ts';
 import { registrationRefusal } from './services/registration.ts';
 
@@ -89,6 +91,7 @@ export function createApp(deps: AppDeps): App {
   registerRegistrationRoutes(app, services);
   registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
   registerAgentServiceRoutes(app, agentServices);
+  registerEventRoutes(app, { bus: deps.bus, guard: { keepAliveMs: config.BERTH_SSE_KEEPALIVE_MS, reauthorize: reauthorizer({ ...services, auth }) } });
   app.get(
     '/api/v1/agents/connect',
     deps.agentSocket ??

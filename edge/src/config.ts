@@ -40,6 +40,11 @@ export const ConfigSchema = z.object({
   BERTH_LOCAL_AGENT_TOKEN_FILE: optionalString,
   /** Largest accepted request body, in bytes. */
   BERTH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Keep-alive interval of event streams (SSE), in ms. Every keep-alive re-checks the caller's
+   * session or token and membership, and closes the stream once they no longer hold.
+   */
+  BERTH_SSE_KEEPALIVE_MS: z.coerce.number().int().min(10).max(120_000).default(15_000),
   /** debug | info | warn | error */
   BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

@@ -1,7 +1,10 @@
 import type { Role } from '@berth/protocol';
 import type { RouteRule } from './permissions.ts';
 
-/** Who is calling. Tokens act inside exactly one tenant with exactly one role. */
+/**
+ * Who is calling. Tokens act inside exactly one tenant; a token's `role` is its effective role:
+ * the lower of its own and its creator's current role in that tenant.
+ */
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: string; email: string; name: string; platformRole: 'admin' | 'user'; sessionId: string }

@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { agent, agentServiceSecret, apiToken, command, user, type Db } from '@berth/db';
-import { Command, type CommandResult, type EdgeMessage, type ResultClaims } from '@berth/protocol';
+import { agent, agentServiceSecret, command, membership, user, type Db } from '@berth/db';
+import { Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { EdgeKey } from './edge-key.ts';
 import { signCommand } from './edge-signer.ts';
+import { findLiveToken } from '../tokens/token-authority.ts';
 
 type CommandRow = typeof command.$inferSelect;
 
@@ -30,6 +31,11 @@ export const RESEND_AFTER_MS = 20_000;
  * edge issued (an edge database restored from a backup, say). The jti stays, so nothing runs twice.
  */
 export const SENDS_PER_SEQ = 3;
+/**
+ * The least role a command's author (a member, or a token through its creator) must still hold in
+ * the tenant for it to go out: every route that queues a command needs operator (permissions.ts).
+ */
+const COMMAND_AUTHOR_MIN_ROLE: Role = 'operator';
 
 /**
  * Delivers the outbox: at least once, in seq order per agent, to one connected agent of the
@@ -39,7 +45,9 @@ export const SENDS_PER_SEQ = 3;
  *     ▲               │
  *     └── requeue ────┘  (its agent left and another agent of the cluster is here, or
  *                         SENDS_PER_SEQ sends under one seq went unanswered: a new seq)
- *   queued ──► cancelled (its author's account or token was revoked before it went out)
+ *   queued ──► cancelled (before it went out, its author's account was deactivated or left the
+ *                         tenant or fell below operator, or its token was revoked or lost its
+ *                         creator's authority)
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -185,8 +193,8 @@ export class Dispatcher {
         continue;
       }
       await db.update(command).set({ status: 'cancelled', doneAt: clock.now() }).where(eq(command.id, row.id));
-      this.#deps.logger.warn('command cancelled: its author was revoked', { commandId: row.id, tenantId: row.tenantId });
-      await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked' } });
+      this.#deps.logger.warn('command cancelled: its author was revoked or lost its role', { commandId: row.id, tenantId: row.tenantId });
+      await this.#deps.onResult(row, { ok: false, error: { code: 'CANCELLED', message: 'the account or token that asked for this was revoked or lost its role in the tenant' } });
     }
     const [first] = deliverable;
     if (!first || !hub.isConnected(agentId)) return;
@@ -269,12 +277,20 @@ export class Dispatcher {
     if (!row.actorId) return true; // system (reconcile)
     const { db, clock } = this.#deps;
     if (row.actorType === 'user') {
-      const u = await db.select({ id: user.id }).from(user).where(and(eq(user.id, row.actorId), isNull(user.deactivatedAt))).get();
-      return u !== undefined;
+      // Still an active account, and still a member of the command's tenant with a role that queues commands.
+      const m = await db
+        .select({ role: membership.role })
+        .from(user)
+        .innerJoin(membership, and(eq(membership.userId, user.id), eq(membership.tenantId, row.tenantId)))
+        .where(and(eq(user.id, row.actorId), isNull(user.deactivatedAt)))
+        .get();
+      return m !== undefined && ROLE_RANK[m.role] >= ROLE_RANK[COMMAND_AUTHOR_MIN_ROLE];
     }
     if (row.actorType === 'token') {
-      const t = await db.select({ expiresAt: apiToken.expiresAt }).from(apiToken).where(and(eq(apiToken.id, row.actorId), isNull(apiToken.revokedAt))).get();
-      return t !== undefined && t.expiresAt.getTime() > clock.now().getTime();
+      // The token's authority as it stands now: revoked, expired, or its creator removed from the
+      // tenant, deactivated or demoted below what queues commands, and the command is not sent.
+      const t = await findLiveToken(db, { id: row.actorId }, clock.now());
+      return t !== undefined && t.tenantId === row.tenantId && ROLE_RANK[t.role] >= ROLE_RANK[COMMAND_AUTHOR_MIN_ROLE];
     }
     return true;
   }

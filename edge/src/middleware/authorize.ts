@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { ROLE_RANK } from '@berth/protocol';
 import type { AppEnv, Actor, TenantScope } from '../context.ts';
@@ -23,7 +23,7 @@ function paramOf(pattern: string, path: string, name: string): string {
   }
 }
 
-type Decision = { allow: true; scope?: TenantScope } | { allow: false; error: AppError; scope?: TenantScope };
+export type Decision = { allow: true; scope?: TenantScope } | { allow: false; error: AppError; scope?: TenantScope };
 
 const allow = (scope?: TenantScope): Decision => ({ allow: true, ...(scope ? { scope } : {}) });
 const deny = (error: AppError, scope?: TenantScope): Decision => ({ allow: false, error, ...(scope ? { scope } : {}) });
@@ -45,7 +45,7 @@ export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
     if (!handler) return next(); // no route: the not-found handler answers
     const rule = ruleFor(handler.method, handler.path);
     const decision = rule
-      ? await decide(deps, c, rule, paramOf(handler.path, c.req.path, 'tenant'))
+      ? await decideAccess(deps, c.get('actor'), rule, paramOf(handler.path, c.req.path, 'tenant'))
       : deny(new AppError(403, 'FORBIDDEN', 'this route is not in the permission table'));
     if (rule) c.set('rule', rule);
     if (decision.scope) c.set('scope', decision.scope);
@@ -77,8 +77,8 @@ export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-async function decide(deps: AuditDeps, c: Context<AppEnv>, rule: RouteRule, tenantRef: string): Promise<Decision> {
-  const actor = c.get('actor');
+/** Whether `actor` may follow `rule` on the tenant `tenantRef` (id or slug; '' for none), and in which scope. */
+export async function decideAccess(deps: AuditDeps, actor: Actor, rule: RouteRule, tenantRef: string): Promise<Decision> {
   const access = rule.access;
   switch (access.kind) {
     case 'public':

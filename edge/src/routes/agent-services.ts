@@ -1,5 +1,4 @@
 import { createRoute } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
   AgentService,
@@ -16,7 +15,6 @@ import {
 } from '@berth/protocol';
 import { changeLifecycle, createAgentService, getAgentService, listAgentServices, tailLogs, updateAgentService, usage, type AgentServiceDeps } from '../services/agent-services.ts';
 import { usageHistory } from '../services/usage-history.ts';
-import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { errors, json, jsonBody, TenantParam, type App } from './openapi.ts';
 import { requestFacts, scopeOf } from './request-facts.ts';
 
@@ -25,7 +23,7 @@ const base = '/api/v1/tenants/{tenant}/agents';
 const AgentParams = TenantParam.extend({ agent: z.string().min(1).max(64) });
 const Logs = z.object({ lines: z.array(z.object({ stream: z.string(), ts: z.string().optional(), line: z.string() })) });
 
-export function registerAgentServiceRoutes(app: App, deps: AgentServiceDeps & { bus: TenantEventBus }) {
+export function registerAgentServiceRoutes(app: App, deps: AgentServiceDeps) {
   app.openapi(
     createRoute({ method: 'post', path: base, tags, request: { params: TenantParam, body: jsonBody(CreateAgentServiceBody) }, responses: { 202: json(AgentService, 'accepted; status pending'), ...errors } }),
     async (c) => c.json(await createAgentService(deps, requestFacts(c), scopeOf(c), c.req.valid('json')), 202),
@@ -73,45 +71,5 @@ export function registerAgentServiceRoutes(app: App, deps: AgentServiceDeps & { 
       responses: { 200: json(UsageHistory, 'use over time in buckets (replica-seconds, peaks) against the quota'), ...errors },
     }),
     async (c) => c.json(await usageHistory(deps, scopeOf(c), c.req.valid('query')), 200),
-  );
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/tenants/{tenant}/events',
-      tags,
-      request: { params: TenantParam },
-      responses: { 200: { description: 'text/event-stream: `status` events (StatusStreamEvent) for this tenant only' }, ...errors },
-    }),
-    (c) => {
-      const tenantId = scopeOf(c).tenantId;
-      return streamSSE(c, async (stream) => {
-        const queue: string[] = [];
-        let wake: (() => void) | undefined;
-        const unsubscribe = await deps.bus.subscribe(tenantId, (event) => {
-          queue.push(JSON.stringify(event));
-          wake?.();
-        });
-        stream.onAbort(() => {
-          unsubscribe();
-          wake?.();
-        });
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ tenantId }) });
-        while (!stream.aborted) {
-          const next = queue.shift();
-          if (next !== undefined) {
-            await stream.writeSSE({ event: 'status', data: next });
-            continue;
-          }
-          // Wait for an event, or send a keep-alive comment every 15 s so proxies keep the stream.
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 15_000);
-          });
-          wake = undefined;
-          if (queue.length === 0 && !stream.aborted) await stream.write(': keep-alive\n\n');
-        }
-        unsubscribe();
-      });
-    },
   );
 }

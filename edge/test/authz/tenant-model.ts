@@ -40,6 +40,8 @@ export interface ModelToken {
   id: string;
   tenantId: string;
   role: Role;
+  /** The user who minted it: the token acts with no more than their current role in its tenant. */
+  createdBy: string;
   secret: string;
   revoked: boolean;
 }
@@ -67,10 +69,21 @@ export interface Prediction {
 const fail = (status: number, code: string): Prediction => ({ status, code });
 export const outranks = (a: Role, b: Role) => ROLE_RANK[a] > ROLE_RANK[b];
 
+/**
+ * What a token may act with: the lower of its own role and its creator's current role in its
+ * tenant; undefined once it is revoked or its creator is no longer a member.
+ */
+export function tokenRole(model: Model, token: ModelToken): Role | undefined {
+  const creator = model.tenants.find((t) => t.id === token.tenantId)?.members.get(token.createdBy);
+  if (token.revoked || !creator) return undefined;
+  return outranks(token.role, creator) ? creator : token.role;
+}
+
 /** The gate: who gets past authentication and authorization to the service. */
-export function admit(actor: Actor, access: Access, tenant: ModelTenant | undefined): Prediction {
+export function admit(model: Model, actor: Actor, access: Access, tenant: ModelTenant | undefined): Prediction {
   if (actor.kind === 'anonymous') return fail(401, 'UNAUTHENTICATED');
-  if (actor.kind === 'token' && actor.token.revoked) return fail(401, 'UNAUTHENTICATED');
+  const effective = actor.kind === 'token' ? tokenRole(model, actor.token) : undefined;
+  if (actor.kind === 'token' && !effective) return fail(401, 'UNAUTHENTICATED');
   if (access.kind === 'user' || access.kind === 'visitor') {
     if (actor.kind === 'token') return fail(403, 'FORBIDDEN');
     if (access.kind === 'visitor' && !tenant) return fail(404, 'NOT_FOUND');
@@ -79,7 +92,7 @@ export function admit(actor: Actor, access: Access, tenant: ModelTenant | undefi
   const role =
     actor.kind === 'token'
       ? tenant && actor.token.tenantId === tenant.id
-        ? actor.token.role
+        ? effective
         : undefined
       : tenant?.members.get(actor.user.userId);
   if (!role) return fail(404, 'NOT_FOUND');

@@ -107,13 +107,13 @@ export interface Step {
 let slugCounter = 0;
 const freshSlug = () => `ts-${Math.random().toString(36).slice(2, 8)}-${(++slugCounter).toString(36)}`;
 
-const gate = (actor: Actor, access: Access, tenant: ModelTenant | undefined) => admit(actor, access, tenant);
 const member = (min: Role, tokens = true): Access => ({ kind: 'member', min, tokens });
 const sortBy = <T>(xs: T[], key: (x: T) => string) => [...xs].sort((a, b) => key(a).localeCompare(key(b)));
 
 /** Resolves `op` against the model into a request with its predicted answer. */
 export function plan(model: Model, op: Op): Step {
   const actor = actorOf(model, op.actor);
+  const gate = (a: Actor, access: Access, tenant: ModelTenant | undefined) => admit(model, a, access, tenant);
   const me = actor.kind === 'user' ? actor.user : undefined;
   const callerId = actor.kind === 'user' ? actor.user.userId : actor.kind === 'token' ? actor.token.id : null;
   const tPick: TenantPick | undefined = 'tenant' in op ? op.tenant : undefined;
@@ -377,7 +377,7 @@ export function plan(model: Model, op: Op): Step {
         accept(json) {
           const tok = CreatedApiToken.parse(json);
           expect(tok).toMatchObject({ role: op.role, createdBy: me!.userId });
-          model.tokens.push({ id: tok.id, tenantId: t!.id, role: op.role, secret: tok.token, revoked: false });
+          model.tokens.push({ id: tok.id, tenantId: t!.id, role: op.role, createdBy: me!.userId, secret: tok.token, revoked: false });
         },
       });
     }
