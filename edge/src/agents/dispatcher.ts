@@ -30,6 +30,14 @@ export const RESEND_AFTER_MS = 20_000;
  * edge issued (an edge database restored from a backup, say). The jti stays, so nothing runs twice.
  */
 export const SENDS_PER_SEQ = 3;
+/**
+ * A log tail is answered or dropped, never replayed later: one older than this (its caller has
+ * given up) is cancelled instead of sent or re-sent, and one out with an agent that leaves is
+ * cancelled at once.
+ */
+export const LOGS_TAIL_TTL_MS = 15_000;
+/** The result a dropped log tail's waiter gets. */
+const TAIL_DROPPED: CommandResult = { ok: false, error: { code: 'AGENT_UNAVAILABLE', message: 'the agent left before answering' } };
 
 /**
  * Delivers the outbox: at least once, in seq order per agent, to one connected agent of the
@@ -40,6 +48,7 @@ export const SENDS_PER_SEQ = 3;
  *     └── requeue ────┘  (its agent left and another agent of the cluster is here, or
  *                         SENDS_PER_SEQ sends under one seq went unanswered: a new seq)
  *   queued ──► cancelled (its author's account or token was revoked before it went out)
+ *   queued | sent ──► cancelled (a log tail past LOGS_TAIL_TTL_MS, or its agent left)
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -112,6 +121,12 @@ export class Dispatcher {
   /** An agent's socket closed: if its cluster still has another agent, move its work there. */
   agentGone(agentId: string, clusterId: string): Promise<void> {
     return this.#serial(clusterId, async () => {
+      const tails = await this.#deps.db
+        .select({ id: command.id })
+        .from(command)
+        .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), eq(command.kind, 'logs.tail')))
+        .all();
+      await this.#drop(tails.map((r) => r.id));
       if (this.#deps.hub.connected(clusterId).length === 0) return;
       const rows = await this.#deps.db
         .select({ id: command.id })
@@ -145,7 +160,7 @@ export class Dispatcher {
       .from(command)
       .where(and(eq(command.id, claims.jti), eq(command.agentId, agentId), eq(command.seq, claims.seq)))
       .get();
-    if (!row || row.status === 'done' || row.status === 'failed') return; // unknown, moved, or a duplicate answer
+    if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return; // unknown, moved, dropped, or a duplicate answer
     const status = claims.result.ok ? 'done' : 'failed';
     // logs.tail answers can be large and are tenant data: keep the outcome, not the lines.
     const stored = row.kind === 'logs.tail' && claims.result.ok ? { ok: true } : claims.result;
@@ -153,6 +168,23 @@ export class Dispatcher {
     await this.#deps.onResult(row, claims.result);
     this.#waiters.get(row.id)?.(claims.result);
     this.#waiters.delete(row.id);
+  }
+
+  #expiredTail(row: CommandRow): boolean {
+    return row.kind === 'logs.tail' && this.#deps.clock.now().getTime() - row.createdAt.getTime() > LOGS_TAIL_TTL_MS;
+  }
+
+  /** Cancels log tails that will not be answered, and tells whoever still waits for one. */
+  async #drop(ids: string[]) {
+    if (!ids.length) return;
+    await this.#deps.db
+      .update(command)
+      .set({ status: 'cancelled', doneAt: this.#deps.clock.now() })
+      .where(and(inArray(command.id, ids), inArray(command.status, ['queued', 'sent'])));
+    for (const id of ids) {
+      this.#waiters.get(id)?.(TAIL_DROPPED);
+      this.#waiters.delete(id);
+    }
   }
 
   async #requeue(ids: string[]) {
@@ -177,7 +209,10 @@ export class Dispatcher {
       .all();
     const valid = new Map<string, Promise<boolean>>();
     const deliverable: CommandRow[] = [];
+    const expired = queued.filter((row) => this.#expiredTail(row));
+    await this.#drop(expired.map((r) => r.id));
     for (const row of queued) {
+      if (expired.includes(row)) continue;
       const key = `${row.actorType}:${row.actorId ?? ''}`;
       if (!valid.has(key)) valid.set(key, this.#authorStillValid(row));
       if (await valid.get(key)) {
@@ -216,8 +251,11 @@ export class Dispatcher {
       .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), ...(olderThan ? [lt(command.sentAt, olderThan)] : [])))
       .orderBy(asc(command.seq))
       .all();
-    const unanswered = rows.filter((row) => row.attempts >= SENDS_PER_SEQ);
-    for (const row of rows) {
+    const expired = rows.filter((row) => this.#expiredTail(row));
+    await this.#drop(expired.map((r) => r.id));
+    const live = rows.filter((row) => !expired.includes(row));
+    const unanswered = live.filter((row) => row.attempts >= SENDS_PER_SEQ);
+    for (const row of live) {
       if (row.attempts >= SENDS_PER_SEQ) continue;
       await this.#deps.db.update(command).set({ sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
       await this.#send(row);
