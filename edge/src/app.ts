@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, services);
   registerAdminUserRoutes(app, services);
   registerRegistrationRoutes(app, services);
-  registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
+  registerClusterRoutes(app, { ...services, sink: deps.agents.dispatcher, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
   registerAgentServiceRoutes(app, agentServices);
   app.get(
     '/api/v1/agents/connect',

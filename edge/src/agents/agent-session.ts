@@ -90,9 +90,10 @@ export class AgentSession {
         if (frame.type !== 'agent:hello') return this.#fail('HELLO_REQUIRED', 'say hello first');
         return await this.#hello(frame);
       }
+      if (frame.type === 'agent:hello') return this.#fail('DUPLICATE_HELLO', 'already authenticated');
+      // A revoked agent's key stops counting at once, on every edge instance sharing the database.
+      if (!(await this.#stillEnrolled())) return this.#fail('AGENT_REVOKED', 'agent was revoked');
       switch (frame.type) {
-        case 'agent:hello':
-          return this.#fail('DUPLICATE_HELLO', 'already authenticated');
         case 'agent:heartbeat':
           return await this.#heartbeat();
         case 'agent:result':
@@ -178,6 +179,15 @@ export class AgentSession {
   /** Makes this socket the agent's link for delivery (unless it closed meanwhile). */
   #attach() {
     if (this.#state === 'ready' && this.#link) this.#deps.hub.add(this.#link);
+  }
+
+  async #stillEnrolled(): Promise<boolean> {
+    const row = await this.#deps.db
+      .select({ id: agent.id })
+      .from(agent)
+      .where(and(eq(agent.id, this.#agentId), isNull(agent.revokedAt)))
+      .get();
+    return row !== undefined;
   }
 
   async #heartbeat() {

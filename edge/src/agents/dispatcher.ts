@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { agent, agentServiceSecret, apiToken, command, user, type Db } from '@berth/db';
-import { Command, type CommandResult, type EdgeMessage, type ResultClaims } from '@berth/protocol';
+import { CLOSE_POLICY_VIOLATION, Command, type CommandResult, type EdgeMessage, type ResultClaims } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -136,6 +136,15 @@ export class Dispatcher {
       if (rows.length) await this.#requeue(rows.map((r) => r.id));
       await this.#deliver(clusterId);
     });
+  }
+
+  /**
+   * An agent was revoked (its row already says so and its unanswered commands are queued again):
+   * its sockets here close at once, and what it left goes to another agent of the cluster.
+   */
+  agentRevoked(agentId: string, clusterId: string): Promise<void> {
+    this.#deps.hub.disconnect(agentId, CLOSE_POLICY_VIOLATION, 'AGENT_REVOKED');
+    return this.kick(clusterId);
   }
 
   /** Periodic: re-send unanswered commands and deliver anything queued. */

@@ -104,6 +104,15 @@ export class ClusterHub extends DurableObject<Env> {
     await this.#schedule(rt, clusterId);
   }
 
+  /** The agent was revoked: its sockets close now (hibernated ones too), its work moves on. */
+  async revoke(agentId: string, clusterId: string): Promise<void> {
+    const rt = await this.#rt();
+    const sockets = this.ctx.getWebSockets().filter((ws) => attachmentOf(ws)?.agentId === agentId);
+    await rt.agents.dispatcher.agentRevoked(agentId, clusterId);
+    for (const ws of sockets) await this.#closed(ws);
+    await this.#schedule(rt, clusterId);
+  }
+
   /** Resolves with a command's result once its agent answers, or undefined after `timeoutMs`. */
   async waitFor(commandId: string, timeoutMs: number): Promise<CommandResult | undefined> {
     const rt = await this.#rt();

@@ -32,6 +32,8 @@ type Row = typeof agentService.$inferSelect;
 export interface CommandSink {
   kick(clusterId: string): Promise<void>;
   waitFor(commandId: string, timeoutMs: number): Promise<CommandResult | undefined>;
+  /** The agent was revoked: close its open sockets and hand its work to another agent. */
+  agentRevoked(agentId: string, clusterId: string): Promise<void>;
 }
 
 export interface AgentServiceDeps extends ServiceDeps {
