@@ -28,6 +28,7 @@ import { registerClusterRoutes } from './routes/clusters.ts';
 import { registerAgentServiceRoutes } from './routes/agent-services.ts';
 import { registerRegistrationRoutes } from './routes/registration.ts';
 import { registrationRefusal } from './services/registration.ts';
+import { clusterLimitsOf } from './services/clusters.ts';
 
 export type { AppDeps } from './deps.ts';
 
@@ -87,7 +88,10 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, services);
   registerAdminUserRoutes(app, services);
   registerRegistrationRoutes(app, services);
-  registerClusterRoutes(app, { ...services, sink: deps.agents.dispatcher, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
+  registerClusterRoutes(app, {
+    ...services,
+    limits: clusterLimitsOf(config),
+    sink: deps.agents.dispatcher, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
   registerAgentServiceRoutes(app, agentServices);
   app.get(
     '/api/v1/agents/connect',

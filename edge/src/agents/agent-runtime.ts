@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { EdgeKey } from './edge-key.ts';
 import { Dispatcher } from './dispatcher.ts';
+import type { AgentLimits } from './agent-limits.ts';
 import { AgentSession, type SocketLike } from './agent-session.ts';
 import { observe } from './status.ts';
 import { recordDrift } from './drift.ts';
@@ -21,6 +22,7 @@ export interface AgentRuntimeDeps {
   logger: Logger;
   edgeKey: EdgeKey;
   secrets: Aead;
+  limits: AgentLimits;
 }
 
 const SERVICE_KINDS = new Set(['service.create', 'service.update', 'service.scale', 'service.restart', 'network.ensure', 'secret.ensure']);

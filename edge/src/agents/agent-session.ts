@@ -6,6 +6,7 @@ import type { AgentHub, AgentLink } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { FrameBudget, type AgentLimits } from './agent-limits.ts';
 import { AgentFrameRejected, importAgentKey, verifyEvents, verifyHello, verifyResult } from './edge-signer.ts';
 
 /** How often agents heartbeat; an agent silent for three intervals counts as unreachable. */
@@ -28,6 +29,7 @@ export interface SessionDeps {
   onEvents(agentId: string, clusterId: string, claims: EventsClaims): Promise<void>;
   /** The agent finished its handshake and its unanswered commands went out again. */
   onReady?(agentId: string, clusterId: string): Promise<void>;
+  limits: AgentLimits;
 }
 
 type State = 'challenged' | 'ready' | 'closed';
@@ -50,6 +52,7 @@ export class AgentSession {
   #link: AgentLink | undefined;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
+  #eventBudget: FrameBudget | undefined;
   readonly #deps: SessionDeps;
   readonly #socket: SocketLike;
 
@@ -99,6 +102,9 @@ export class AgentSession {
         case 'agent:result':
           return await this.#deps.dispatcher.result(this.#agentId, await verifyResult(frame.jws, this.#requireKey(), this.#agentId, this.#deps.clock.now()));
         case 'agent:events':
+          if (new TextEncoder().encode(raw).byteLength > this.#deps.limits.maxEventFrameBytes) return this.#fail('FRAME_TOO_LARGE', 'events frame is too large');
+          this.#eventBudget ??= new FrameBudget(this.#deps.limits.maxEventFramesPerMinute, this.#lastSeen);
+          if (!this.#eventBudget.take(this.#lastSeen)) return this.#fail('EVENT_RATE_EXCEEDED', 'too many events frames');
           return await this.#deps.onEvents(this.#agentId, this.#clusterId, await verifyEvents(frame.jws, this.#requireKey(), this.#agentId, this.#deps.clock.now()));
       }
     } catch (err) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { agent, cluster, joinToken, type Db } from '@berth/db';
 import type { Cluster, ClusterJoin, CreateClusterBody } from '@berth/protocol';
@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import { PLATFORM_CHAIN } from '../audit/store.ts';
 import type { ServiceDeps } from './service-deps.ts';
+import type { Config } from '../config.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { sha256Hex } from '../agents/naming.ts';
 
@@ -16,6 +17,33 @@ const Registries = z.array(z.string());
 export interface ClusterDeps extends ServiceDeps {
   edgeKid: string;
   baseUrl: string;
+  /** BERTH_MAX_CLUSTERS_PER_TENANT and BERTH_MAX_PENDING_JOIN_TOKENS. */
+  limits: { clustersPerTenant: number; pendingJoinTokens: number };
+}
+
+export const clusterLimitsOf = (config: Config): ClusterDeps['limits'] => ({
+  clustersPerTenant: config.BERTH_MAX_CLUSTERS_PER_TENANT,
+  pendingJoinTokens: config.BERTH_MAX_PENDING_JOIN_TOKENS,
+});
+
+/** Refuses a tenant's cluster past its limit (counted inside the audited batch's plan, so two racing creates cannot both pass). */
+async function assertClusterRoom(deps: ClusterDeps, tenantId: string) {
+  const [row] = await deps.db.select({ n: count() }).from(cluster).where(eq(cluster.ownerTenantId, tenantId)).all();
+  if ((row?.n ?? 0) >= deps.limits.clustersPerTenant) {
+    throw new AppError(409, 'CLUSTER_LIMIT', `a tenant may register at most ${deps.limits.clustersPerTenant} clusters`);
+  }
+}
+
+/** Refuses another join token while the cluster has as many pending (unused, unexpired) as allowed. */
+async function assertJoinTokenRoom(deps: ClusterDeps, clusterId: string, now: Date) {
+  const [row] = await deps.db
+    .select({ n: count() })
+    .from(joinToken)
+    .where(and(eq(joinToken.clusterId, clusterId), isNull(joinToken.usedAt), gt(joinToken.expiresAt, now)))
+    .all();
+  if ((row?.n ?? 0) >= deps.limits.pendingJoinTokens) {
+    throw new AppError(409, 'JOIN_TOKEN_LIMIT', `a cluster may have at most ${deps.limits.pendingJoinTokens} unused join tokens; wait for one to expire or be used`);
+  }
 }
 
 function randomSecret(): string {
@@ -76,11 +104,14 @@ export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner:
     createdBy: creator,
     createdAt: now,
   };
-  await commitAudited(deps, req, chain, owner?.tenantId ?? null, async () => ({
-    writes: [deps.db.insert(cluster).values(row), deps.db.insert(joinToken).values(join.row)],
-    note: { action: 'cluster.create', targetType: 'cluster', targetId: id, details: { shared: !owner } },
-    result: undefined,
-  }));
+  await commitAudited(deps, req, chain, owner?.tenantId ?? null, async () => {
+    if (owner) await assertClusterRoom(deps, owner.tenantId);
+    return {
+      writes: [deps.db.insert(cluster).values(row), deps.db.insert(joinToken).values(join.row)],
+      note: { action: 'cluster.create', targetType: 'cluster', targetId: id, details: { shared: !owner } },
+      result: undefined,
+    };
+  });
   return { cluster: await clusterDto(deps.db, row, now), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
 }
 
@@ -89,11 +120,14 @@ export async function issueJoinToken(deps: ClusterDeps, req: RequestFacts, owner
   const row = await findClusterFor(deps.db, clusterId, owner, { ownedOnly: true });
   const creator = actorId(req.actor) ?? 'anonymous';
   const join = await newJoinToken(deps, row.id, creator, ttlMinutes);
-  await commitAudited(deps, req, owner ? owner.tenantId : PLATFORM_CHAIN, owner?.tenantId ?? null, async () => ({
-    writes: [deps.db.insert(joinToken).values(join.row)],
-    note: { action: 'cluster.join-token', targetType: 'cluster', targetId: row.id },
-    result: undefined,
-  }));
+  await commitAudited(deps, req, owner ? owner.tenantId : PLATFORM_CHAIN, owner?.tenantId ?? null, async () => {
+    await assertJoinTokenRoom(deps, row.id, deps.clock.now());
+    return {
+      writes: [deps.db.insert(joinToken).values(join.row)],
+      note: { action: 'cluster.join-token', targetType: 'cluster', targetId: row.id },
+      result: undefined,
+    };
+  });
   return { cluster: await clusterDto(deps.db, row, deps.clock.now()), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
 }
 
