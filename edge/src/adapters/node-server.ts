@@ -18,6 +18,7 @@ import { localAgentJoinToken } from '../services/local-cluster.ts';
 import { clusterLimitsOf } from '../services/clusters.ts';
 import { defaultWebDir, staticFiles } from './static-files.ts';
 import { agentLimitsOf } from '../agents/agent-limits.ts';
+import { retentionOf } from '../agents/retention.ts';
 
 export interface NodeServer {
   url: string;
@@ -46,7 +47,7 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
     if (!config.BERTH_SETUP_TOKEN) opts.onSetupToken?.(setupToken);
   }
 
-  const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config) });
+  const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config), retention: retentionOf(config) });
   const port = config.PORT === 0 ? await freePort() : config.PORT;
   const baseUrl = config.BERTH_BASE_URL ?? `http://localhost:${port}`;
   const app = createApp({

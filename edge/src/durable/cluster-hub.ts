@@ -11,6 +11,7 @@ import type { Db } from '@berth/db';
 import { workerBase } from '../adapters/worker-env.ts';
 import { SocketAgentHub } from './socket-hub.ts';
 import { agentLimitsOf } from '../agents/agent-limits.ts';
+import { retentionOf } from '../agents/retention.ts';
 import { attachmentOf, type SocketAttachment } from './attachment.ts';
 import { DurableTenantEventBus } from './durable-event-bus.ts';
 
@@ -52,7 +53,7 @@ export class ClusterHub extends DurableObject<Env> {
       const { config, logger, db } = workerBase(this.env);
       const hub = new SocketAgentHub(() => this.ctx.getWebSockets());
       const bus = new DurableTenantEventBus(this.env.TENANT_EVENTS, logger);
-      const { agents } = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, hub, bus, limits: agentLimitsOf(config) });
+      const { agents } = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, hub, bus, limits: agentLimitsOf(config), retention: retentionOf(config) });
       logger.info('cluster hub started', { instance: this.#instance, sockets: this.ctx.getWebSockets().length });
       return { agents, hub, db, logger };
     })();
