@@ -26,7 +26,7 @@ export function registerClusterRoutes(app: App, deps: ClusterDeps & RevocationDe
   );
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/clusters/{clusterId}', tags, request: { params: ClusterParam }, responses: { 200: json(Cluster, 'a shared cluster'), ...errors } }),
-    async (c) => c.json(await clusterDto(deps.db, await findClusterFor(deps.db, c.req.valid('param').clusterId, null), deps.clock.now()), 200),
+    async (c) => c.json(await clusterDto(deps.db, await findClusterFor(deps.db, c.req.valid('param').clusterId, null), deps.clock.now(), 'full'), 200),
   );
   app.openapi(
     createRoute({

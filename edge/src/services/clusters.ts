@@ -55,8 +55,20 @@ function randomSecret(): string {
 
 export const registriesOf = (row: ClusterRow): string[] => Registries.parse(JSON.parse(row.allowedRegistries));
 
-export async function clusterDto(db: Db, row: ClusterRow, now: Date): Promise<Cluster> {
+/**
+ * How much of a cluster's nodes a caller sees. `full` (platform admins on shared clusters, the
+ * owning tenant on its own) lists every agent: id, hostname, Swarm node id, version. `summary`
+ * (a tenant looking at a shared cluster) gives counts only: hostnames and node ids of machines
+ * other tenants share are infrastructure details a tenant needs no more than it needs theirs.
+ */
+export type ClusterView = 'full' | 'summary';
+
+/** The view `owner` (null = platform) gets of `row`. */
+export const viewFor = (row: ClusterRow, owner: TenantScope | null): ClusterView => (owner === null || row.ownerTenantId === owner.tenantId ? 'full' : 'summary');
+
+export async function clusterDto(db: Db, row: ClusterRow, now: Date, view: ClusterView): Promise<Cluster> {
   const agents = await db.select().from(agent).where(and(eq(agent.clusterId, row.id), isNull(agent.revokedAt))).orderBy(asc(agent.enrolledAt)).all();
+  const online = (a: (typeof agents)[number]) => a.lastSeenAt !== null && now.getTime() - a.lastSeenAt.getTime() < UNREACHABLE_AFTER_MS;
   return {
     id: row.id,
     name: row.name,
@@ -64,15 +76,19 @@ export async function clusterDto(db: Db, row: ClusterRow, now: Date): Promise<Cl
     ownerTenantId: row.ownerTenantId,
     allowManagerPlacement: row.allowManagerPlacement,
     allowedRegistries: registriesOf(row),
-    agents: agents.map((a) => ({
-      id: a.id,
-      hostname: a.hostname,
-      swarmNodeId: a.swarmNodeId,
-      version: a.version,
-      online: a.lastSeenAt !== null && now.getTime() - a.lastSeenAt.getTime() < UNREACHABLE_AFTER_MS,
-      lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
-      enrolledAt: a.enrolledAt.toISOString(),
-    })),
+    agents:
+      view === 'summary'
+        ? []
+        : agents.map((a) => ({
+            id: a.id,
+            hostname: a.hostname,
+            swarmNodeId: a.swarmNodeId,
+            version: a.version,
+            online: online(a),
+            lastSeenAt: a.lastSeenAt?.toISOString() ?? null,
+            enrolledAt: a.enrolledAt.toISOString(),
+          })),
+    nodes: { total: agents.length, online: agents.filter(online).length },
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -112,7 +128,7 @@ export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner:
       result: undefined,
     };
   });
-  return { cluster: await clusterDto(deps.db, row, now), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
+  return { cluster: await clusterDto(deps.db, row, now, 'full'), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
 }
 
 /** A new join token for another manager of an existing cluster. */
@@ -128,7 +144,7 @@ export async function issueJoinToken(deps: ClusterDeps, req: RequestFacts, owner
       result: undefined,
     };
   });
-  return { cluster: await clusterDto(deps.db, row, deps.clock.now()), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
+  return { cluster: await clusterDto(deps.db, row, deps.clock.now(), 'full'), joinToken: join.token, expiresAt: join.expiresAt.toISOString(), enrollCommand: enrollCommand(deps, join.token) };
 }
 
 /**
@@ -150,7 +166,7 @@ export async function listClusters(deps: ServiceDeps, owner: TenantScope | null)
   const where = owner ? or(eq(cluster.ownerTenantId, owner.tenantId), isNull(cluster.ownerTenantId)) : undefined;
   const rows = await deps.db.select().from(cluster).where(where).orderBy(asc(cluster.createdAt)).all();
   const now = deps.clock.now();
-  return Promise.all(rows.map((r) => clusterDto(deps.db, r, now)));
+  return Promise.all(rows.map((r) => clusterDto(deps.db, r, now, viewFor(r, owner))));
 }
 
 /** The cluster a new agent service of this tenant lands on when none is named: its own first, else shared. */
