@@ -45,9 +45,9 @@ export const ConfigSchema = z.object({
   /** Join tokens of one cluster that may be pending (unused and unexpired) at once. */
   BERTH_MAX_PENDING_JOIN_TOKENS: z.coerce.number().int().min(1).max(1000).default(5),
   /** Largest `agent:events` frame an agent may send, in bytes; a larger one closes its socket (1008). */
-  BERTH_AGENT_MAX_EVENT_FRAME_BYTES: z.coerce.number().int().min(4096).max(4 * 1024 * 1024).default(1024 * 1024),
+  BERTH_AGENT_MAX_EVENT_FRAME_BYTES: z.coerce.number().int().min(4096).max(4 * 1024 * 1024).default(2 * 1024 * 1024),
   /** `agent:events` frames one agent socket may send per minute (bursts up to this many); beyond it closes (1008). */
-  BERTH_AGENT_MAX_EVENT_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  BERTH_AGENT_MAX_EVENT_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(1200),
   /** Days a finished command (applied, failed or cancelled) keeps its payload and result row; 0 keeps them. */
   BERTH_RETENTION_COMMANDS_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Days an agent service status event row is kept; 0 keeps them. The audit log is never pruned. */

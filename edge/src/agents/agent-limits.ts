@@ -8,7 +8,7 @@ export interface AgentLimits {
   maxEventFramesPerMinute: number;
 }
 
-export const DEFAULT_AGENT_LIMITS: AgentLimits = { maxEventFrameBytes: 1024 * 1024, maxEventFramesPerMinute: 600 };
+export const DEFAULT_AGENT_LIMITS: AgentLimits = { maxEventFrameBytes: 2 * 1024 * 1024, maxEventFramesPerMinute: 1200 };
 
 export const agentLimitsOf = (config: Config): AgentLimits => ({
   maxEventFrameBytes: config.BERTH_AGENT_MAX_EVENT_FRAME_BYTES,
