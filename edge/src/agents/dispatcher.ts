@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { EdgeKey } from './edge-key.ts';
 import { signCommand } from './edge-signer.ts';
+import { isExpiredTail, TAIL_DROPPED } from './tail-lifetime.ts';
 
 type CommandRow = typeof command.$inferSelect;
 
@@ -30,14 +31,6 @@ export const RESEND_AFTER_MS = 20_000;
  * edge issued (an edge database restored from a backup, say). The jti stays, so nothing runs twice.
  */
 export const SENDS_PER_SEQ = 3;
-/**
- * A log tail is answered or dropped, never replayed later: one older than this (its caller has
- * given up) is cancelled instead of sent or re-sent, and one out with an agent that leaves is
- * cancelled at once.
- */
-export const LOGS_TAIL_TTL_MS = 15_000;
-/** The result a dropped log tail's waiter gets. */
-const TAIL_DROPPED: CommandResult = { ok: false, error: { code: 'AGENT_UNAVAILABLE', message: 'the agent left before answering' } };
 
 /**
  * Delivers the outbox: at least once, in seq order per agent, to one connected agent of the
@@ -179,10 +172,6 @@ export class Dispatcher {
     this.#waiters.delete(row.id);
   }
 
-  #expiredTail(row: CommandRow): boolean {
-    return row.kind === 'logs.tail' && this.#deps.clock.now().getTime() - row.createdAt.getTime() > LOGS_TAIL_TTL_MS;
-  }
-
   /** Cancels log tails that will not be answered, and tells whoever still waits for one. */
   async #drop(ids: string[]) {
     if (!ids.length) return;
@@ -218,7 +207,7 @@ export class Dispatcher {
       .all();
     const valid = new Map<string, Promise<boolean>>();
     const deliverable: CommandRow[] = [];
-    const expired = queued.filter((row) => this.#expiredTail(row));
+    const expired = queued.filter((row) => isExpiredTail(row, this.#deps.clock.now()));
     await this.#drop(expired.map((r) => r.id));
     for (const row of queued) {
       if (expired.includes(row)) continue;
@@ -260,7 +249,7 @@ export class Dispatcher {
       .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), ...(olderThan ? [lt(command.sentAt, olderThan)] : [])))
       .orderBy(asc(command.seq))
       .all();
-    const expired = rows.filter((row) => this.#expiredTail(row));
+    const expired = rows.filter((row) => isExpiredTail(row, this.#deps.clock.now()));
     await this.#drop(expired.map((r) => r.id));
     const live = rows.filter((row) => !expired.includes(row));
     const unanswered = live.filter((row) => row.attempts >= SENDS_PER_SEQ);

@@ -19,7 +19,7 @@ import type { ServiceDeps } from './service-deps.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { enqueueCommand } from '../agents/outbox.ts';
-import { LOGS_TAIL_TTL_MS } from '../agents/dispatcher.ts';
+import { LOGS_TAIL_TTL_MS } from '../agents/tail-lifetime.ts';
 import { secretVersion, storedSecretVersion, upsertFor } from '../agents/service-upsert.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { defaultClusterFor, findClusterFor, registriesOf } from './clusters.ts';
