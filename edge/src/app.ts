@@ -30,6 +30,7 @@ import { registerAgentServiceRoutes } from './routes/agent-services.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerRegistrationRoutes } from './routes/registration.ts';
 import { registrationRefusal } from './services/registration.ts';
+import { clusterLimitsOf } from './services/clusters.ts';
 
 export type { AppDeps } from './deps.ts';
 
@@ -89,7 +90,10 @@ export function createApp(deps: AppDeps): App {
   registerAuditRoutes(app, services);
   registerAdminUserRoutes(app, services);
   registerRegistrationRoutes(app, services);
-  registerClusterRoutes(app, { ...services, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
+  registerClusterRoutes(app, {
+    ...services,
+    limits: clusterLimitsOf(config),
+    sink: deps.agents.dispatcher, edgeKey: deps.agents.edgeKey, edgeKid: deps.agents.edgeKey.kid, baseUrl: deps.baseUrl });
   registerAgentServiceRoutes(app, agentServices);
   registerEventRoutes(app, { bus: deps.bus, guard: { keepAliveMs: config.BERTH_SSE_KEEPALIVE_MS, reauthorize: reauthorizer({ ...services, auth }) } });
   app.get(

@@ -45,6 +45,18 @@ export const ConfigSchema = z.object({
    * session or token and membership, and closes the stream once they no longer hold.
    */
   BERTH_SSE_KEEPALIVE_MS: z.coerce.number().int().min(10).max(120_000).default(15_000),
+  /** Clusters one tenant may register as its own (platform admins' shared clusters are not counted). */
+  BERTH_MAX_CLUSTERS_PER_TENANT: z.coerce.number().int().min(0).max(1000).default(3),
+  /** Join tokens of one cluster that may be pending (unused and unexpired) at once. */
+  BERTH_MAX_PENDING_JOIN_TOKENS: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Largest `agent:events` frame an agent may send, in bytes; a larger one closes its socket (1008). */
+  BERTH_AGENT_MAX_EVENT_FRAME_BYTES: z.coerce.number().int().min(4096).max(4 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** `agent:events` frames one agent socket may send per minute (bursts up to this many); beyond it closes (1008). */
+  BERTH_AGENT_MAX_EVENT_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(1200),
+  /** Days a finished command (applied, failed or cancelled) keeps its payload and result row; 0 keeps them. */
+  BERTH_RETENTION_COMMANDS_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  /** Days an agent service status event row is kept; 0 keeps them. The audit log is never pruned. */
+  BERTH_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** debug | info | warn | error */
   BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

@@ -89,9 +89,11 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/clusters': { resource: 'cluster', action: 'list', access: platformAdmin },
   'GET /api/v1/clusters/:clusterId': { resource: 'cluster', action: 'read', access: platformAdmin },
   'POST /api/v1/clusters/:clusterId/join-tokens': { resource: 'cluster', action: 'join-token', access: platformAdmin },
+  'POST /api/v1/clusters/:clusterId/agents/:agentId/revoke': { resource: 'cluster', action: 'agent-revoke', access: platformAdmin },
   [`POST ${T}/clusters`]: { resource: 'cluster', action: 'create', access: tenant('admin', false) },
   [`GET ${T}/clusters`]: { resource: 'cluster', action: 'list', access: tenant('viewer') },
   [`POST ${T}/clusters/:clusterId/join-tokens`]: { resource: 'cluster', action: 'join-token', access: tenant('admin', false) },
+  [`POST ${T}/clusters/:clusterId/agents/:agentId/revoke`]: { resource: 'cluster', action: 'agent-revoke', access: tenant('admin', false) },
   // Agents prove themselves with a one-time join token (enroll) and a signed challenge (connect).
   'POST /api/v1/agents/enroll': { resource: 'agent', action: 'enroll', access: pub },
   'GET /api/v1/agents/connect': { resource: 'agent', action: 'connect', access: pub },

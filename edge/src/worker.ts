@@ -9,6 +9,7 @@ import { loadOrCreateEdgeKey } from './agents/edge-key.ts';
 import { isSetupDone } from './services/setup.ts';
 import { DurableTenantEventBus } from './durable/durable-event-bus.ts';
 import { DurableCommandSink } from './durable/durable-command-sink.ts';
+import { pruneExpired, retentionOf } from './agents/retention.ts';
 
 export { ClusterHub } from './durable/cluster-hub.ts';
 export { TenantEvents } from './durable/tenant-events.ts';
@@ -49,5 +50,11 @@ export default {
       throw err;
     });
     return (await app).fetch(request, env, ctx);
+  },
+  /** Hourly (wrangler.toml `crons`): retention, also when no cluster has an agent to wake its hub. */
+  async scheduled(_controller, env) {
+    const { config, logger, db } = workerBase(env);
+    const pruned = await pruneExpired(db, systemClock.now(), retentionOf(config));
+    if (pruned.commands || pruned.events) logger.info('expired rows pruned', pruned);
   },
 } satisfies ExportedHandler<Env>;

@@ -45,7 +45,10 @@ export const Cluster = z.object({
   allowedRegistries: z.array(z.string()),
   allowedPlacementLabels: z.array(z.string()),
   volumeDriver: z.string(),
+  /** Enrolled agents: listed to platform admins and to the tenant that owns the cluster; empty for a shared cluster seen by a tenant. */
   agents: z.array(AgentInfo),
+  /** How many agents are enrolled and online: what every viewer may know of a cluster's nodes. */
+  nodes: z.object({ total: z.number().int(), online: z.number().int() }),
   createdAt: z.string(),
 });
 export type Cluster = z.infer<typeof Cluster>;

@@ -39,6 +39,8 @@ export const ErrorCode = z.enum([
   'NO_CLUSTER',
   'AGENT_UNAVAILABLE',
   'COMMAND_FAILED',
+  'CLUSTER_LIMIT',
+  'JOIN_TOKEN_LIMIT',
   // platform
   'AUDIT_WRITE_FAILED',
   'RATE_LIMITED',

@@ -15,7 +15,10 @@ import { isSetupDone } from '../services/setup.ts';
 import { createAgentDeps } from '../compose.ts';
 import { attachAgentSockets } from './node-agent-socket.ts';
 import { localAgentJoinToken } from '../services/local-cluster.ts';
+import { clusterLimitsOf } from '../services/clusters.ts';
 import { defaultWebDir, staticFiles } from './static-files.ts';
+import { agentLimitsOf } from '../agents/agent-limits.ts';
+import { retentionOf } from '../agents/retention.ts';
 
 export interface NodeServer {
   url: string;
@@ -44,7 +47,7 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
     if (!config.BERTH_SETUP_TOKEN) opts.onSetupToken?.(setupToken);
   }
 
-  const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY });
+  const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config), retention: retentionOf(config) });
   const port = config.PORT === 0 ? await freePort() : config.PORT;
   const baseUrl = config.BERTH_BASE_URL ?? `http://localhost:${port}`;
   const app = createApp({
@@ -70,7 +73,7 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
   ticker.unref();
   logger.info('berth edge listening', { url: baseUrl, port, ui: webDir ? 'served' : 'not built' });
   if (config.BERTH_LOCAL_AGENT_TOKEN_FILE) {
-    const token = await localAgentJoinToken({ db, clock: systemClock, logger, passwords: createScryptPasswordHasher(), edgeKid: agentDeps.agents.edgeKey.kid, baseUrl });
+    const token = await localAgentJoinToken({ db, clock: systemClock, logger, passwords: createScryptPasswordHasher(), edgeKid: agentDeps.agents.edgeKey.kid, baseUrl, limits: clusterLimitsOf(config) });
     writeFileSync(config.BERTH_LOCAL_AGENT_TOKEN_FILE, token, { mode: 0o600 });
   }
 

@@ -8,6 +8,8 @@ import type { Logger } from '../logger.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { EdgeKey } from './edge-key.ts';
 import { Dispatcher } from './dispatcher.ts';
+import type { AgentLimits } from './agent-limits.ts';
+import { pruneExpired, PRUNE_EVERY_MS, type RetentionPolicy } from './retention.ts';
 import { AgentSession, type SocketLike } from './agent-session.ts';
 import { observe } from './status.ts';
 import { recordDrift } from './drift.ts';
@@ -21,6 +23,8 @@ export interface AgentRuntimeDeps {
   logger: Logger;
   edgeKey: EdgeKey;
   secrets: Aead;
+  limits: AgentLimits;
+  retention: RetentionPolicy;
 }
 
 const SERVICE_KINDS = new Set(['service.create', 'service.update', 'service.scale', 'service.restart', 'network.ensure', 'secret.ensure']);
@@ -34,6 +38,7 @@ export class AgentRuntime {
   readonly #deps: AgentRuntimeDeps;
   /** When each cluster was last reconciled (ms since epoch). */
   readonly #reconciledAt = new Map<string, number>();
+  #prunedAt = 0;
 
   constructor(deps: AgentRuntimeDeps) {
     this.#deps = deps;
@@ -64,11 +69,19 @@ export class AgentRuntime {
     return session;
   }
 
-  /** Periodic work: re-send unanswered commands, deliver queued ones, reconcile now and then. */
+  /**
+   * Periodic work: re-send unanswered commands, deliver queued ones, reconcile now and then, and
+   * once an hour prune finished commands and old status events (see retention.ts).
+   */
   async tick(): Promise<void> {
     const clusters = await this.#deps.db.select({ id: cluster.id }).from(cluster).all();
     await this.dispatcher.tick(clusters.map((c) => c.id));
     const now = this.#deps.clock.now().getTime();
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      const pruned = await pruneExpired(this.#deps.db, this.#deps.clock.now(), this.#deps.retention);
+      if (pruned.commands || pruned.events) this.#deps.logger.info('expired rows pruned', pruned);
+    }
     for (const { id } of clusters) {
       if (this.#deps.hub.connected(id).length === 0) continue;
       if (now - (this.#reconciledAt.get(id) ?? 0) < RECONCILE_EVERY_MS) continue;

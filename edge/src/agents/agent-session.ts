@@ -6,6 +6,7 @@ import type { AgentHub, AgentLink } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { FrameBudget, type AgentLimits } from './agent-limits.ts';
 import { AgentFrameRejected, importAgentKey, verifyEvents, verifyHello, verifyResult } from './edge-signer.ts';
 
 /** How often agents heartbeat; an agent silent for three intervals counts as unreachable. */
@@ -28,6 +29,7 @@ export interface SessionDeps {
   onEvents(agentId: string, clusterId: string, claims: EventsClaims): Promise<void>;
   /** The agent finished its handshake and its unanswered commands went out again. */
   onReady?(agentId: string, clusterId: string): Promise<void>;
+  limits: AgentLimits;
 }
 
 type State = 'challenged' | 'ready' | 'closed';
@@ -50,6 +52,7 @@ export class AgentSession {
   #link: AgentLink | undefined;
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
+  #eventBudget: FrameBudget | undefined;
   readonly #deps: SessionDeps;
   readonly #socket: SocketLike;
 
@@ -90,14 +93,18 @@ export class AgentSession {
         if (frame.type !== 'agent:hello') return this.#fail('HELLO_REQUIRED', 'say hello first');
         return await this.#hello(frame);
       }
+      if (frame.type === 'agent:hello') return this.#fail('DUPLICATE_HELLO', 'already authenticated');
+      // A revoked agent's key stops counting at once, on every edge instance sharing the database.
+      if (!(await this.#stillEnrolled())) return this.#fail('AGENT_REVOKED', 'agent was revoked');
       switch (frame.type) {
-        case 'agent:hello':
-          return this.#fail('DUPLICATE_HELLO', 'already authenticated');
         case 'agent:heartbeat':
           return await this.#heartbeat();
         case 'agent:result':
           return await this.#deps.dispatcher.result(this.#agentId, await verifyResult(frame.jws, this.#requireKey(), this.#agentId, this.#deps.clock.now()));
         case 'agent:events':
+          if (new TextEncoder().encode(raw).byteLength > this.#deps.limits.maxEventFrameBytes) return this.#fail('FRAME_TOO_LARGE', 'events frame is too large');
+          this.#eventBudget ??= new FrameBudget(this.#deps.limits.maxEventFramesPerMinute, this.#lastSeen);
+          if (!this.#eventBudget.take(this.#lastSeen)) return this.#fail('EVENT_RATE_EXCEEDED', 'too many events frames');
           return await this.#deps.onEvents(this.#agentId, this.#clusterId, await verifyEvents(frame.jws, this.#requireKey(), this.#agentId, this.#deps.clock.now()));
       }
     } catch (err) {
@@ -178,6 +185,15 @@ export class AgentSession {
   /** Makes this socket the agent's link for delivery (unless it closed meanwhile). */
   #attach() {
     if (this.#state === 'ready' && this.#link) this.#deps.hub.add(this.#link);
+  }
+
+  async #stillEnrolled(): Promise<boolean> {
+    const row = await this.#deps.db
+      .select({ id: agent.id })
+      .from(agent)
+      .where(and(eq(agent.id, this.#agentId), isNull(agent.revokedAt)))
+      .get();
+    return row !== undefined;
   }
 
   async #heartbeat() {

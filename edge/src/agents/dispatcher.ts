@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { agent, agentServiceSecret, command, membership, user, type Db } from '@berth/db';
-import { Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
+import { CLOSE_POLICY_VIOLATION, Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +8,7 @@ import type { Aead } from '../crypto/aead.ts';
 import type { EdgeKey } from './edge-key.ts';
 import { signCommand } from './edge-signer.ts';
 import { findLiveToken } from '../tokens/token-authority.ts';
+import { isExpiredTail, TAIL_DROPPED } from './tail-lifetime.ts';
 
 type CommandRow = typeof command.$inferSelect;
 
@@ -48,6 +49,7 @@ const COMMAND_AUTHOR_MIN_ROLE: Role = 'operator';
  *   queued ──► cancelled (before it went out, its author's account was deactivated or left the
  *                         tenant or fell below operator, or its token was revoked or lost its
  *                         creator's authority)
+ *   queued | sent ──► cancelled (a log tail past LOGS_TAIL_TTL_MS, or its agent left)
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -120,6 +122,12 @@ export class Dispatcher {
   /** An agent's socket closed: if its cluster still has another agent, move its work there. */
   agentGone(agentId: string, clusterId: string): Promise<void> {
     return this.#serial(clusterId, async () => {
+      const tails = await this.#deps.db
+        .select({ id: command.id })
+        .from(command)
+        .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), eq(command.kind, 'logs.tail')))
+        .all();
+      await this.#drop(tails.map((r) => r.id));
       if (this.#deps.hub.connected(clusterId).length === 0) return;
       const rows = await this.#deps.db
         .select({ id: command.id })
@@ -129,6 +137,15 @@ export class Dispatcher {
       if (rows.length) await this.#requeue(rows.map((r) => r.id));
       await this.#deliver(clusterId);
     });
+  }
+
+  /**
+   * An agent was revoked (its row already says so and its unanswered commands are queued again):
+   * its sockets here close at once, and what it left goes to another agent of the cluster.
+   */
+  agentRevoked(agentId: string, clusterId: string): Promise<void> {
+    this.#deps.hub.disconnect(agentId, CLOSE_POLICY_VIOLATION, 'AGENT_REVOKED');
+    return this.kick(clusterId);
   }
 
   /** Periodic: re-send unanswered commands and deliver anything queued. */
@@ -153,7 +170,7 @@ export class Dispatcher {
       .from(command)
       .where(and(eq(command.id, claims.jti), eq(command.agentId, agentId), eq(command.seq, claims.seq)))
       .get();
-    if (!row || row.status === 'done' || row.status === 'failed') return; // unknown, moved, or a duplicate answer
+    if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return; // unknown, moved, dropped, or a duplicate answer
     const status = claims.result.ok ? 'done' : 'failed';
     // logs.tail answers can be large and are tenant data: keep the outcome, not the lines.
     const stored = row.kind === 'logs.tail' && claims.result.ok ? { ok: true } : claims.result;
@@ -161,6 +178,19 @@ export class Dispatcher {
     await this.#deps.onResult(row, claims.result);
     this.#waiters.get(row.id)?.(claims.result);
     this.#waiters.delete(row.id);
+  }
+
+  /** Cancels log tails that will not be answered, and tells whoever still waits for one. */
+  async #drop(ids: string[]) {
+    if (!ids.length) return;
+    await this.#deps.db
+      .update(command)
+      .set({ status: 'cancelled', doneAt: this.#deps.clock.now() })
+      .where(and(inArray(command.id, ids), inArray(command.status, ['queued', 'sent'])));
+    for (const id of ids) {
+      this.#waiters.get(id)?.(TAIL_DROPPED);
+      this.#waiters.delete(id);
+    }
   }
 
   async #requeue(ids: string[]) {
@@ -185,7 +215,10 @@ export class Dispatcher {
       .all();
     const valid = new Map<string, Promise<boolean>>();
     const deliverable: CommandRow[] = [];
+    const expired = queued.filter((row) => isExpiredTail(row, this.#deps.clock.now()));
+    await this.#drop(expired.map((r) => r.id));
     for (const row of queued) {
+      if (expired.includes(row)) continue;
       const key = `${row.actorType}:${row.actorId ?? ''}`;
       if (!valid.has(key)) valid.set(key, this.#authorStillValid(row));
       if (await valid.get(key)) {
@@ -224,8 +257,11 @@ export class Dispatcher {
       .where(and(eq(command.agentId, agentId), eq(command.status, 'sent'), ...(olderThan ? [lt(command.sentAt, olderThan)] : [])))
       .orderBy(asc(command.seq))
       .all();
-    const unanswered = rows.filter((row) => row.attempts >= SENDS_PER_SEQ);
-    for (const row of rows) {
+    const expired = rows.filter((row) => isExpiredTail(row, this.#deps.clock.now()));
+    await this.#drop(expired.map((r) => r.id));
+    const live = rows.filter((row) => !expired.includes(row));
+    const unanswered = live.filter((row) => row.attempts >= SENDS_PER_SEQ);
+    for (const row of live) {
       if (row.attempts >= SENDS_PER_SEQ) continue;
       await this.#deps.db.update(command).set({ sentAt: this.#deps.clock.now(), attempts: row.attempts + 1 }).where(eq(command.id, row.id));
       await this.#send(row);

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { agentService, agentServiceSecret, command, tenant, type Db } from '@berth/db';
+import { agentService, agentServiceSecret, cluster, command, tenant, type Db } from '@berth/db';
 import { CLUSTER_SUBJECT, type Command, type ReconcileEntry } from '@berth/protocol';
 import type { Actor } from '../context.ts';
 import { enqueueCommand } from './outbox.ts';
@@ -17,11 +17,13 @@ type ReconcileCommand = Extract<Command, { kind: 'reconcile' }>;
 /**
  * The complete desired set of a cluster as reconcile commands: every live agent service placed
  * there, rebuilt from its stored spec, spec hash and secret versions. Each command is scoped to
- * `tenantIds` (tenants of this edge), so an agent never prunes services of tenants it was not
- * told about; services of this edge's tenants that the edge does not know are pruned.
+ * `tenantIds`: only the tenants this cluster serves (its owner, and every tenant with an agent
+ * service placed there, live or not), so an agent learns nothing of other tenants and never
+ * prunes services of tenants it was not told about; services of those tenants that the edge
+ * does not know are pruned.
  */
 export async function desiredReconciles(db: Db, clusterId: string): Promise<ReconcileCommand[]> {
-  const tenants = await db.select({ id: tenant.id }).from(tenant).orderBy(asc(tenant.id)).all();
+  const tenants = await clusterTenants(db, clusterId);
   const rows = await db
     .select()
     .from(agentService)
@@ -43,10 +45,24 @@ export async function desiredReconciles(db: Db, clusterId: string): Promise<Reco
   }
   const out: ReconcileCommand[] = [];
   for (let i = 0; i < tenants.length; i += TENANTS_PER_COMMAND) {
-    const tenantIds = tenants.slice(i, i + TENANTS_PER_COMMAND).map((t) => t.id);
+    const tenantIds = tenants.slice(i, i + TENANTS_PER_COMMAND);
     out.push({ kind: 'reconcile', tenantIds, services: tenantIds.flatMap((id) => byTenant.get(id) ?? []) });
   }
   return out;
+}
+
+/** The tenants a cluster serves, sorted: its owner and whoever placed an agent service there. */
+async function clusterTenants(db: Db, clusterId: string): Promise<string[]> {
+  const placed = await db.selectDistinct({ id: agentService.tenantId }).from(agentService).where(eq(agentService.clusterId, clusterId)).all();
+  const owner = await db
+    .select({ id: cluster.ownerTenantId })
+    .from(cluster)
+    .innerJoin(tenant, eq(tenant.id, cluster.ownerTenantId))
+    .where(eq(cluster.id, clusterId))
+    .get();
+  const ids = new Set(placed.map((r) => r.id));
+  if (owner?.id) ids.add(owner.id);
+  return [...ids].sort();
 }
 
 /**

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.ts';
 import type { Db } from '@berth/db';
 import { workerBase } from '../adapters/worker-env.ts';
 import { SocketAgentHub } from './socket-hub.ts';
+import { agentLimitsOf } from '../agents/agent-limits.ts';
+import { retentionOf } from '../agents/retention.ts';
 import { attachmentOf, type SocketAttachment } from './attachment.ts';
 import { DurableTenantEventBus } from './durable-event-bus.ts';
 
@@ -51,7 +53,7 @@ export class ClusterHub extends DurableObject<Env> {
       const { config, logger, db } = workerBase(this.env);
       const hub = new SocketAgentHub(() => this.ctx.getWebSockets());
       const bus = new DurableTenantEventBus(this.env.TENANT_EVENTS, logger);
-      const { agents } = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, hub, bus });
+      const { agents } = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, hub, bus, limits: agentLimitsOf(config), retention: retentionOf(config) });
       logger.info('cluster hub started', { instance: this.#instance, sockets: this.ctx.getWebSockets().length });
       return { agents, hub, db, logger };
     })();
@@ -101,6 +103,15 @@ export class ClusterHub extends DurableObject<Env> {
     await this.ctx.storage.put('clusterId', clusterId);
     const rt = await this.#rt();
     await rt.agents.dispatcher.kick(clusterId);
+    await this.#schedule(rt, clusterId);
+  }
+
+  /** The agent was revoked: its sockets close now (hibernated ones too), its work moves on. */
+  async revoke(agentId: string, clusterId: string): Promise<void> {
+    const rt = await this.#rt();
+    const sockets = this.ctx.getWebSockets().filter((ws) => attachmentOf(ws)?.agentId === agentId);
+    await rt.agents.dispatcher.agentRevoked(agentId, clusterId);
+    for (const ws of sockets) await this.#closed(ws);
     await this.#schedule(rt, clusterId);
   }
 

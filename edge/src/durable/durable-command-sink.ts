@@ -25,6 +25,10 @@ export class DurableCommandSink implements CommandSink {
     return done;
   }
 
+  agentRevoked(agentId: string, clusterId: string): Promise<void> {
+    return this.#ns.getByName(clusterId).revoke(agentId, clusterId);
+  }
+
   async waitFor(commandId: string, timeoutMs: number): Promise<CommandResult | undefined> {
     const row = await this.#db.select({ clusterId: command.clusterId }).from(command).where(eq(command.id, commandId)).get();
     if (!row) return undefined;

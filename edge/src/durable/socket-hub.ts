@@ -58,6 +58,17 @@ export class SocketAgentHub implements AgentHub {
     return this.#links.has(agentId) || this.#ready().some((s) => s.agentId === agentId);
   }
 
+  disconnect(agentId: string, code: number, reason: string) {
+    const link = this.#links.get(agentId);
+    this.#links.delete(agentId);
+    link?.close(code, reason);
+    for (const s of this.#ready()) {
+      if (s.agentId !== agentId) continue;
+      this.#closed.add(s.ws);
+      s.ws.close(code, reason);
+    }
+  }
+
   /** Open sockets whose agent finished its handshake, oldest first. */
   #ready() {
     const out: { ws: WebSocket; agentId: string; clusterId: string; since: number }[] = [];

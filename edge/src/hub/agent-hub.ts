@@ -20,6 +20,8 @@ export interface AgentHub {
   /** Agents of a cluster connected now, oldest connection first. */
   connected(clusterId: string): string[];
   isConnected(agentId: string): boolean;
+  /** Closes every socket of the agent here and forgets them (a revoked agent). */
+  disconnect(agentId: string, code: number, reason: string): void;
 }
 
 export class MemoryAgentHub implements AgentHub {
@@ -49,5 +51,11 @@ export class MemoryAgentHub implements AgentHub {
 
   isConnected(agentId: string): boolean {
     return this.#links.has(agentId);
+  }
+
+  disconnect(agentId: string, code: number, reason: string) {
+    const link = this.#links.get(agentId);
+    this.#links.delete(agentId);
+    link?.close(code, reason);
   }
 }

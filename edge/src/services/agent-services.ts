@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { agent, agentService, agentServiceEvent, agentServiceSecret, usageSampleWrites, type Db } from '@berth/db';
+import { agent, agentService, agentServiceEvent, agentServiceSecret, command, usageSampleWrites, type Db } from '@berth/db';
 import {
   AgentServiceSpec,
   checkAdmission,
@@ -20,6 +20,7 @@ import type { ServiceDeps } from './service-deps.ts';
 import type { Aead } from '../crypto/aead.ts';
 import type { TenantEventBus } from '../events/tenant-event-bus.ts';
 import { enqueueCommand } from '../agents/outbox.ts';
+import { LOGS_TAIL_TTL_MS } from '../agents/tail-lifetime.ts';
 import { secretVersion, storedSecretVersion, upsertFor } from '../agents/service-upsert.ts';
 import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { admissionPolicyOf, defaultClusterFor, findClusterFor } from './clusters.ts';
@@ -32,6 +33,8 @@ type Row = typeof agentService.$inferSelect;
 export interface CommandSink {
   kick(clusterId: string): Promise<void>;
   waitFor(commandId: string, timeoutMs: number): Promise<CommandResult | undefined>;
+  /** The agent was revoked: close its open sockets and hand its work to another agent. */
+  agentRevoked(agentId: string, clusterId: string): Promise<void>;
 }
 
 export interface AgentServiceDeps extends ServiceDeps {
@@ -344,18 +347,30 @@ export async function changeLifecycle(deps: AgentServiceDeps, req: RequestFacts,
   return toDto(row, await onlineClusters(deps.db, deps.clock.now()));
 }
 
-/** Asks the agent for the last `tail` log lines of the service's tasks. */
+/**
+ * Asks the agent for the last `tail` log lines of the service's tasks. A tail is answered now or
+ * not at all: with no agent of the cluster reachable nothing is queued, and one left unanswered
+ * is cancelled (the dispatcher never sends it later, see LOGS_TAIL_TTL_MS).
+ */
 export async function tailLogs(deps: AgentServiceDeps, req: RequestFacts, scope: TenantScope, ref: string, tail: number) {
   const row = await loadService(deps.db, scope, ref);
   if (row.status === 'removed') throw new AppError(409, 'CONFLICT', 'the agent service was removed');
   const now = deps.clock.now();
+  if (!(await onlineClusters(deps.db, now)).has(row.clusterId)) throw new AppError(503, 'AGENT_UNAVAILABLE', 'no agent of the cluster is connected; try again later');
   const insert = enqueueCommand(deps.db, { clusterId: row.clusterId, tenantId: scope.tenantId, agentServiceId: row.id, cmd: { kind: 'logs.tail', tenantId: scope.tenantId, agentServiceId: row.id, tail }, actor: req.actor, now });
   const [created] = await insert.returning({ id: sql<string>`id` });
   if (!created) throw new AppError(500, 'INTERNAL', 'the logs request could not be queued');
-  const waiting = deps.sink.waitFor(created.id, 15_000);
+  const waiting = deps.sink.waitFor(created.id, LOGS_TAIL_TTL_MS);
   await deps.sink.kick(row.clusterId);
   const result = await waiting;
-  if (!result) throw new AppError(503, 'AGENT_UNAVAILABLE', 'no agent answered in time; try again');
+  if (!result) {
+    await deps.db
+      .update(command)
+      .set({ status: 'cancelled', doneAt: deps.clock.now() })
+      .where(and(eq(command.id, created.id), inArray(command.status, ['queued', 'sent'])));
+    throw new AppError(503, 'AGENT_UNAVAILABLE', 'no agent answered in time; try again');
+  }
+  if (!result.ok && result.error.code === 'AGENT_UNAVAILABLE') throw new AppError(503, 'AGENT_UNAVAILABLE', 'the agent left before answering; try again');
   if (!result.ok) throw new AppError(502, 'COMMAND_FAILED', `the agent could not read logs: ${result.error.message}`);
   const Lines = z.object({ lines: z.array(z.object({ stream: z.string(), ts: z.string().optional(), line: z.string() })) });
   return Lines.parse(result.data ?? { lines: [] });

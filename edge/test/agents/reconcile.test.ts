@@ -9,12 +9,13 @@ type Caller = Awaited<ReturnType<Harness['signUp']>>;
 describe('reconcile from the edge', () => {
   let h: Harness;
   let owner: Caller;
+  let admin: Caller;
   let offsetMs = 0;
   let count = 0;
 
   beforeAll(async () => {
     h = await createHarness({}, { now: () => new Date(Date.now() + offsetMs) });
-    await h.setupAdmin();
+    admin = await h.setupAdmin();
     owner = await h.signUp('reconcile-owner@example.com');
   });
   afterAll(() => h.close());
@@ -152,5 +153,24 @@ describe('reconcile from the edge', () => {
     const rows = await h.client.execute({ sql: "SELECT status FROM command WHERE cluster_id = ? AND kind = 'reconcile'", args: [c.clusterId] });
     // Finished reconciles are dropped when a newer one is queued: each carries the whole cluster.
     expect(rows.rows.map((r) => r.status)).toEqual(['sent']);
+  });
+
+  it("tells a shared cluster's agent only the tenants with services there, and an own cluster's agent only its owner", async () => {
+    offsetMs = 0; // the fake agent signs its hello with the real time
+    const shared = await h.json<{ joinToken: string; cluster: { id: string } }>('POST', '/api/v1/clusters', 201, { cookie: admin.cookie, body: { name: 'shared' } });
+    const user = await h.signUp('reconcile-shared@example.com');
+    const tenantOf = async (slug: string) => (await h.json<{ id: string }>('POST', '/api/v1/tenants', 201, { cookie: user.cookie, body: { name: slug, slug } })).id;
+    const placed = await tenantOf('reconcile-placed');
+    await tenantOf('reconcile-idle');
+    await h.json('POST', '/api/v1/tenants/reconcile-placed/agents', 202, { cookie: user.cookie, body: { name: 'gw', image: 'berth-test/busybox:1', clusterId: shared.cluster.id } });
+    const own = await freshCluster();
+
+    const sharedAgent = await FakeAgent.enroll(h, shared.joinToken);
+    await sharedAgent.connect();
+    await own.agent.connect();
+    await expect.poll(() => sharedAgent.reconciles.length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => own.agent.reconciles.length, { timeout: 5000 }).toBe(1);
+    expect(reconcileOf(sharedAgent.reconciles[0]).tenantIds).toEqual([placed]);
+    expect(reconcileOf(own.agent.reconciles[0]).tenantIds).toEqual([own.tenantId]);
   });
 });

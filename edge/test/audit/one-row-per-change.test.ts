@@ -46,6 +46,14 @@ async function withService(c: Ctx, tenantId: string) {
 }
 const asUser = (p: Person) => ({ type: 'user' as const, id: p.userId });
 
+/** Enrolls a node agent with a fresh key; answers its id. */
+async function enrollOn(c: Ctx, joinToken: string): Promise<string> {
+  const keys = await crypto.subtle.generateKey('Ed25519', true, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', (keys as CryptoKeyPair).publicKey);
+  const body = { token: joinToken, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, hostname: 'node-1', swarmNodeId: 'swarm-node-1', agentVersion: '0.1.0' };
+  return (await expectJson(c.h, z.object({ agentId: z.string() }), 'POST', '/api/v1/agents/enroll', 201, { body })).agentId;
+}
+
 /** One successful call per mutating route, each on state built for it alone. */
 const CHANGES: Record<string, (c: Ctx) => Promise<Change>> = {
   'POST /api/v1/tenants': async (c) => ({
@@ -139,6 +147,17 @@ const CHANGES: Record<string, (c: Ctx) => Promise<Change>> = {
     const t = await tenantOf(c);
     const own = await expectJson(c.h, ClusterJoin, 'POST', `/api/v1/tenants/${t.id}/clusters`, 201, { cookie: c.owner.cookie, body: { name: 'own' } });
     return { path: `/api/v1/tenants/${t.id}/clusters/${own.cluster.id}/join-tokens`, as: c.owner, body: {}, status: 201, chain: t.id, action: 'cluster.join-token', actor: asUser(c.owner) };
+  },
+  'POST /api/v1/clusters/:clusterId/agents/:agentId/revoke': async (c) => {
+    const join = await expectJson(c.h, ClusterJoin, 'POST', `/api/v1/clusters/${c.sharedClusterId}/join-tokens`, 201, { cookie: c.admin.cookie, body: {} });
+    const agentId = await enrollOn(c, join.joinToken);
+    return { path: `/api/v1/clusters/${c.sharedClusterId}/agents/${agentId}/revoke`, as: c.admin, status: 200, chain: 'platform', action: 'cluster.agent-revoke', actor: asUser(c.admin) };
+  },
+  'POST /api/v1/tenants/:tenant/clusters/:clusterId/agents/:agentId/revoke': async (c) => {
+    const t = await tenantOf(c);
+    const own = await expectJson(c.h, ClusterJoin, 'POST', `/api/v1/tenants/${t.id}/clusters`, 201, { cookie: c.owner.cookie, body: { name: 'own' } });
+    const agentId = await enrollOn(c, own.joinToken);
+    return { path: `/api/v1/tenants/${t.id}/clusters/${own.cluster.id}/agents/${agentId}/revoke`, as: c.owner, status: 200, chain: t.id, action: 'cluster.agent-revoke', actor: asUser(c.owner) };
   },
   'POST /api/v1/agents/enroll': async (c) => {
     const t = await tenantOf(c);

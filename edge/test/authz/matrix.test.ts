@@ -21,6 +21,7 @@ import {
   type World,
 } from './matrix-fixtures.ts';
 import { expectJson } from '../support/expect-json.ts';
+import { FakeAgent } from '../agents/fake-agent.ts';
 
 /*
  * The policy, stated once and independently of src/permissions.ts:
@@ -214,6 +215,16 @@ const MATRIX: Record<string, Row> = {
       return { path: tenantPath(w, `/clusters/${own.cluster.id}/join-tokens`), body: {} };
     },
   },
+  [`POST ${T}/clusters/:clusterId/agents/:agentId/revoke`]: {
+    who: member('admin', false),
+    success: 200,
+    mutates: true,
+    prepare: async ({ h, p, w }) => {
+      const own = await expectJson(h, ClusterJoin, 'POST', tenantPath(w, '/clusters'), 201, { cookie: p.owner.cookie, body: { name: 'own' } });
+      const enrolled = await FakeAgent.enroll(h, own.joinToken);
+      return { path: tenantPath(w, `/clusters/${own.cluster.id}/agents/${enrolled.agentId}/revoke`) };
+    },
+  },
   [`POST ${T}/agents`]: { who: member('operator'), success: 202, mutates: true, prepare: async ({ w }) => ({ path: tenantPath(w, '/agents'), body: SERVICE }) },
   [`GET ${T}/agents`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/agents') }) },
   [`GET ${T}/agents/:agent`]: { who: member('viewer'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, `/agents/${SERVICE.name}`) }) },
@@ -249,7 +260,7 @@ const MATRIX: Record<string, Row> = {
   [`GET ${T}/audit/export`]: { who: member('admin'), success: 200, mutates: false, prepare: async ({ w }) => ({ path: tenantPath(w, '/audit/export') }) },
 };
 
-const ClusterJoin = z.object({ cluster: z.object({ id: z.string() }) });
+const ClusterJoin = z.object({ cluster: z.object({ id: z.string() }), joinToken: z.string() });
 const SERVICE = { name: 'svc', image: 'berth-test/busybox:1', replicas: 1, limits: { cpu: 0.1, memoryMb: 16 } };
 
 /** Creates the agent service in a fresh world; answers its path. */

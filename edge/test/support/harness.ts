@@ -6,6 +6,8 @@ import { createMemoryLogger } from '../../src/logger.ts';
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createAgentDeps } from '../../src/compose.ts';
+import { agentLimitsOf } from '../../src/agents/agent-limits.ts';
+import { retentionOf } from '../../src/agents/retention.ts';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
 export const BASE = 'http://localhost:8787';
@@ -56,7 +58,7 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sam
   const logger = createMemoryLogger();
   const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
   const theClock = clock ?? { now: () => new Date() };
-  const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY });
+  const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config), retention: retentionOf(config) });
   const app = createApp({
     ...agentDeps,
     config,

@@ -3,6 +3,7 @@ import { CommandRejected, errorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentSigner } from '../signing/agent-signer.ts';
 import { dispatch } from './dispatch.ts';
+import { KeyedQueue } from './keyed-queue.ts';
 import type { HandlerContext, HandlerTable } from './handler-context.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 import { verifyCommand, type VerifyOptions } from './verify-command.ts';
@@ -28,21 +29,27 @@ export interface ProcessorDeps {
 /**
  * Command lifecycle:
  * ```
- *   received ──verify──► verified ──guard──► fresh ──dispatch──► executed ──commit──► answered
- *      │                    │  │
- *      ▼                    │  └──► applied before ──► answered with the stored result (replayed)
- *   rejected (bad JWS,      └─────► stale seq ──► rejected
- *   expired, wrong aud…)
+ *   received ──verify──► verified ──guard──► admitted ──(tenant lane)──► executed ──commit──► answered
+ *      │                    │  │  │
+ *      ▼                    │  │  └──► running now (a redelivery) ──► waits in its lane, answered from the store
+ *   rejected (bad JWS,      │  └─────► applied before ──► answered with the stored result (replayed)
+ *   expired, wrong aud…)    └────────► stale seq ──► rejected
  * ```
- * Verification starts on arrival; verdicts, guard and execution run one command at a time in
- * arrival order (a later command never overtakes an earlier one and makes it stale), so
- * a redelivery racing its original waits and is then answered from the store. Rejected commands
- * get no result (their ids are not trustworthy); the edge times them out.
+ * Verification starts on arrival; verdicts and the replay guard run one command at a time in
+ * arrival order (a later command never overtakes an earlier one and makes it stale). Admitted
+ * commands then run in a lane per tenant (the JWS `sub`): one tenant's commands stay in seq
+ * order, while a slow command of one tenant does not hold up another's. A cluster-wide reconcile
+ * runs alone, after every lane drained and before anything admitted after it. A redelivery racing
+ * its original waits behind it in the same lane and is then answered from the store. Rejected
+ * commands get no result (their ids are not trustworthy); the edge times them out.
  */
 export class CommandProcessor {
   readonly #deps: ProcessorDeps;
   readonly #log: Logger;
-  #queue: Promise<unknown> = Promise.resolve();
+  #admission: Promise<unknown> = Promise.resolve();
+  readonly #lanes = new KeyedQueue();
+  /** Commands admitted and not answered yet, by jti. */
+  readonly #running = new Set<string>();
 
   constructor(deps: ProcessorDeps) {
     this.#deps = deps;
@@ -57,34 +64,50 @@ export class CommandProcessor {
       (claims): { claims: CommandClaims } | { rejected: unknown } => ({ claims }),
       (e: unknown) => ({ rejected: e }),
     );
-    const run = this.#queue.then(async (): Promise<CommandOutcome> => {
+    // Admission is serial and quick; it hands back the (possibly long) execution as a promise.
+    const admitted = this.#admission.then(async (): Promise<{ outcome: Promise<CommandOutcome> }> => {
       const v = await verified;
-      if ('claims' in v) return this.#execute(v.claims);
+      if ('claims' in v) return { outcome: this.#admit(v.claims) };
       const code = v.rejected instanceof CommandRejected ? v.rejected.code : 'COMMAND_SIGNATURE_INVALID';
       this.#log.warn('command rejected', { code, reason: v.rejected instanceof Error ? v.rejected.message : undefined });
-      return { kind: 'rejected', code };
+      return { outcome: Promise.resolve({ kind: 'rejected', code }) };
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
+    this.#admission = admitted.catch(() => undefined);
+    return (await admitted).outcome;
   }
 
   /** Resolves once every accepted command has been answered (for shutdown drains). */
   async idle(): Promise<void> {
     let current: Promise<unknown>;
     do {
-      current = this.#queue;
+      current = this.#admission;
       await current;
-    } while (current !== this.#queue);
+      await this.#lanes.idle();
+    } while (current !== this.#admission);
   }
 
-  async #execute(claims: CommandClaims): Promise<CommandOutcome> {
+  /** Runs in arrival order: classifies the command and schedules its execution in its lane. */
+  #admit(claims: CommandClaims): Promise<CommandOutcome> {
+    const { guard } = this.#deps;
+    const lane = <T>(task: () => Promise<T>) => (claims.cmd.kind === 'reconcile' ? this.#lanes.exclusive(task) : this.#lanes.run(claims.sub, task));
+    if (this.#running.has(claims.jti)) return lane(() => this.#answer(claims));
+    const verdict = guard.check(claims.jti, claims.seq);
+    if (verdict.kind === 'stale') {
+      this.#log.warn('command rejected', { commandId: claims.jti, tenantId: claims.sub, kind: claims.cmd.kind, seq: claims.seq, code: 'COMMAND_STALE_SEQ', lastSeq: verdict.lastSeq });
+      return Promise.resolve({ kind: 'rejected', code: 'COMMAND_STALE_SEQ' });
+    }
+    if (verdict.kind === 'fresh') {
+      guard.admit(claims.seq);
+      this.#running.add(claims.jti);
+    }
+    return lane(() => this.#answer(claims)).finally(() => this.#running.delete(claims.jti));
+  }
+
+  /** Runs in the command's lane: answers from the store, or executes and commits. */
+  async #answer(claims: CommandClaims): Promise<CommandOutcome> {
     const { guard, signer, ctx } = this.#deps;
     const fields = { commandId: claims.jti, tenantId: claims.sub, kind: claims.cmd.kind, seq: claims.seq };
     const verdict = guard.check(claims.jti, claims.seq);
-    if (verdict.kind === 'stale') {
-      this.#log.warn('command rejected', { ...fields, code: 'COMMAND_STALE_SEQ', lastSeq: verdict.lastSeq });
-      return { kind: 'rejected', code: 'COMMAND_STALE_SEQ' };
-    }
     const readOnly = READ_ONLY.has(claims.cmd.kind);
     if (verdict.kind === 'applied' && !readOnly) {
       this.#log.info('command redelivered, answering stored result', fields);

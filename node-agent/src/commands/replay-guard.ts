@@ -18,12 +18,17 @@ export interface ReplayState {
 
 /**
  * Replay protection for signed commands. A command id (`jti`) is executed at most once while it
- * is remembered (the last `capacity` commands), and `seq` must grow. The result of an applied
- * command is persisted before it is sent, so a redelivery after a reconnect or restart is answered
- * from the store instead of executing twice. Commands older than the window are refused by `seq`.
+ * is remembered (the last `capacity` commands), and `seq` must grow in arrival order: `admit`
+ * raises the floor as soon as a command is accepted, before it runs, so commands applied side by
+ * side (different tenants) still refuse any later frame at or below a seq already accepted. The
+ * result of an applied command is persisted before it is sent, so a redelivery after a reconnect
+ * or restart is answered from the store instead of executing twice. Commands older than the
+ * window are refused by `seq`.
  */
 export class ReplayGuard {
   #lastSeq: number;
+  /** Highest seq accepted for execution (committed or still running). */
+  #admittedSeq: number;
   readonly #applied: Map<string, AppliedCommand>;
   readonly #capacity: number;
   readonly #persist: (s: ReplayState) => Promise<void>;
@@ -31,6 +36,7 @@ export class ReplayGuard {
 
   constructor(initial: ReplayState, persist: (s: ReplayState) => Promise<void>, opts: { capacity?: number; clock?: () => number } = {}) {
     this.#lastSeq = initial.lastSeq;
+    this.#admittedSeq = initial.lastSeq;
     this.#applied = new Map(initial.applied.map((a) => [a.jti, a]));
     this.#capacity = opts.capacity ?? 256;
     this.#persist = persist;
@@ -46,14 +52,20 @@ export class ReplayGuard {
   check(jti: string, seq: number): ReplayVerdict {
     const applied = this.#applied.get(jti);
     if (applied) return { kind: 'applied', result: applied.result };
-    if (seq <= this.#lastSeq) return { kind: 'stale', lastSeq: this.#lastSeq };
+    if (seq <= this.#admittedSeq) return { kind: 'stale', lastSeq: this.#admittedSeq };
     return { kind: 'fresh' };
+  }
+
+  /** Accepts a fresh command for execution: no later command at or below its seq is fresh. */
+  admit(seq: number): void {
+    this.#admittedSeq = Math.max(this.#admittedSeq, seq);
   }
 
   /** Records an executed command and persists it before the result goes out. */
   async commit(jti: string, seq: number, result: CommandResult): Promise<void> {
     this.#applied.set(jti, { jti, seq, at: this.#clock(), result });
     this.#lastSeq = Math.max(this.#lastSeq, seq);
+    this.#admittedSeq = Math.max(this.#admittedSeq, seq);
     while (this.#applied.size > this.#capacity) {
       const oldest = this.#applied.keys().next().value;
       if (oldest === undefined) break;

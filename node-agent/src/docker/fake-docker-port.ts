@@ -44,6 +44,8 @@ export class FakeDockerPort implements DockerPort {
   /** Task state new tasks get (set to 'rejected' to simulate a missing image). */
   newTaskState = 'running';
   nodeId = 'fake-node';
+  /** Test helper: creating a network of this name waits for the promise first (a slow engine). */
+  readonly slowNetworks = new Map<string, Promise<void>>();
   #seq = 0;
   #listeners = new Set<(e: DockerEvent) => void>();
   /** Every event emitted, for streams opened with `sinceMs` (the engine keeps a window of them too). */
@@ -167,6 +169,7 @@ export class FakeDockerPort implements DockerPort {
 
   async createNetwork(spec: NetworkCreateSpec): Promise<string> {
     this.calls.push({ op: 'createNetwork', arg: spec });
+    await this.slowNetworks.get(spec.name);
     if (await this.inspectNetwork(spec.name)) throw new DockerError('CONFLICT', `network ${spec.name} exists`, 409);
     const id = this.#id('net');
     this.networks.set(id, { id, name: spec.name, labels: { ...spec.labels } });

@@ -90,8 +90,8 @@ export const ClusterList = component$((props: { scope: 'tenant' | 'platform'; ca
                   <h2>
                     {c.name} <span class="muted">{c.shared ? '(shared)' : '(this tenant’s own)'}</span>
                   </h2>
-                  <span class={['badge', c.agents.some((a) => a.online) ? 'ok' : 'unknown']}>
-                    {c.agents.filter((a) => a.online).length} of {c.agents.length} agents online
+                  <span class={['badge', c.nodes.online > 0 ? 'ok' : 'unknown']}>
+                    {c.nodes.online} of {c.nodes.total} agents online
                   </span>
                 </div>
                 <p class="muted">Registries: {c.allowedRegistries.join(', ')}</p>
