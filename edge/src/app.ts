@@ -51,6 +51,7 @@ export function createApp(deps: AppDeps): App {
     trustedOrigins,
     passwords: deps.passwords,
     logger: deps.logger,
+    mailer: deps.mailer,
     oidc,
     admitNewUser: signUpGate,
   });

@@ -6,6 +6,9 @@ import { createMemoryLogger } from '../../src/logger.ts';
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createAgentDeps } from '../../src/compose.ts';
+import type { Mailer } from '../../src/mail/mailer.ts';
+import { createCaptureMailer } from './capture-mailer.ts';
+import { nextMail, tokenIn, VERIFY_SUBJECT, type Inbox, type ReceivedMail } from './inbox.ts';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
 export const BASE = 'http://localhost:8787';
@@ -29,7 +32,17 @@ export interface Harness {
   call(method: string, path: string, opts?: CallOptions): Promise<Response>;
   /** Calls and parses JSON, failing loudly when the status is not the expected one. */
   json<T = unknown>(method: string, path: string, expected: number, opts?: CallOptions): Promise<T>;
-  signUp(email: string, password?: string, name?: string): Promise<Caller & { userId: string; email: string }>;
+  /**
+   * Signs up and in, then confirms the email the way its owner would: reads the verification
+   * mail and opens its link while signed in. `{ verify: false }` leaves the account unverified.
+   */
+  signUp(email: string, password?: string, name?: string, opts?: { verify?: boolean }): Promise<Caller & { userId: string; email: string }>;
+  /** Opens the link of the next unread verification mail to `email`, signed in as `as`. */
+  verifyEmail(as: Caller & { email: string }): Promise<Response>;
+  /** The next unread mail to `to` whose subject matches. */
+  nextMail(to: string, subject: RegExp): Promise<ReceivedMail>;
+  /** Where the mail the app sent arrives (the capture mailer unless the test supplied one). */
+  inbox: Inbox;
   signIn(email: string, password?: string): Promise<Response>;
   setupAdmin(email?: string): Promise<Caller & { userId: string; email: string }>;
   url: string;
@@ -50,12 +63,17 @@ function cookieFrom(res: Response): string {
 }
 
 /** A real app on a real migrated libSQL file, driven in-process through app.request. */
-export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sameDatabaseAs?: Harness } = {}): Promise<Harness> {
+export async function createHarness(
+  env: RawEnv = {},
+  clock?: Clock,
+  opts: { sameDatabaseAs?: Harness; /** A real mailer and the inbox its mail reaches; default: an in-memory capture. */ mail?: { mailer: Mailer; inbox: Inbox } } = {},
+): Promise<Harness> {
   // A second app on the same database file: what two edge instances behind one libSQL look like.
   const t = opts.sameDatabaseAs ? await reopen(opts.sameDatabaseAs.url) : await createTestDb();
   const logger = createMemoryLogger();
   const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
   const theClock = clock ?? { now: () => new Date() };
+  const { mailer, inbox } = opts.mail ?? captured();
   const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY });
   const app = createApp({
     ...agentDeps,
@@ -66,6 +84,7 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sam
     passwords: createScryptPasswordHasher(),
     baseUrl: BASE,
     setupToken: SETUP_TOKEN,
+    mailer,
   });
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
@@ -90,12 +109,26 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sam
 
   const signIn = (email: string, password = PASSWORD) => call('POST', '/api/auth/sign-in/email', { body: { email, password } });
 
-  const signUp = async (email: string, password = PASSWORD, name = email.split('@')[0] ?? 'user') => {
+  const seen = new Set<string>();
+  const readMail = (to: string, subject: RegExp) => nextMail(inbox, to, subject, seen);
+
+  const verifyEmail = async (as: Caller & { email: string }) => {
+    const token = tokenIn(await readMail(as.email, VERIFY_SUBJECT));
+    // What the UI's /verify-email/ page does with the link's token.
+    return call('GET', `/api/auth/verify-email?token=${encodeURIComponent(token)}`, as);
+  };
+
+  const signUp = async (email: string, password = PASSWORD, name = email.split('@')[0] ?? 'user', signUpOpts: { verify?: boolean } = {}) => {
     await json('POST', '/api/auth/sign-up/email', 200, { body: { email, password, name } });
     const res = await signIn(email, password);
     if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
     const me = await json<{ id: string }>('GET', '/api/v1/me', 200, { cookie: cookieFrom(res) });
-    return { cookie: cookieFrom(res), userId: me.id, email };
+    const caller = { cookie: cookieFrom(res), userId: me.id, email };
+    if (signUpOpts.verify !== false) {
+      const verified = await verifyEmail(caller);
+      if (verified.status !== 200) throw new Error(`email verification failed: ${verified.status} ${await verified.text()}`);
+    }
+    return caller;
   };
 
   const setupAdmin = async (email = 'admin@berth.test') => {
@@ -105,10 +138,33 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sam
     return { cookie: cookieFrom(res), userId: me.id, email };
   };
 
-  return { app, url: t.url, db: t.db, client: t.client, logger, agents: agentDeps.agents, hub: agentDeps.hub, bus: agentDeps.bus, call, json, signUp, signIn, setupAdmin, close: t.close };
+  return {
+    app,
+    url: t.url,
+    db: t.db,
+    client: t.client,
+    logger,
+    agents: agentDeps.agents,
+    hub: agentDeps.hub,
+    bus: agentDeps.bus,
+    call,
+    json,
+    signUp,
+    signIn,
+    setupAdmin,
+    verifyEmail,
+    nextMail: readMail,
+    inbox,
+    close: t.close,
+  };
 }
 
 export { cookieFrom };
+
+function captured(): { mailer: Mailer; inbox: Inbox } {
+  const capture = createCaptureMailer();
+  return { mailer: capture, inbox: capture };
+}
 
 async function reopen(url: string): Promise<TestDb> {
   const { db, client } = await openDb({ url });
