@@ -17,6 +17,9 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+/** The message of the log line that carries a mail. */
+export const LOG_MAILER_MESSAGE = 'mail not sent (no SMTP configured); here it is';
+
 /**
  * Writes each mail, links included, to the log at warn level (visible at the default level),
  * for an install without SMTP: the person running it reads the link from the console. This is
@@ -26,7 +29,7 @@ export function createLogMailer(logger: Logger): Mailer {
   return {
     kind: 'log',
     send: (message) => {
-      logger.warn('mail not sent (no SMTP configured); here it is', { to: message.to, subject: message.subject, text: message.text });
+      logger.warn(LOG_MAILER_MESSAGE, { to: message.to, subject: message.subject, text: message.text });
       return Promise.resolve();
     },
   };

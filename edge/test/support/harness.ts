@@ -1,13 +1,16 @@
 import { createTestDb, type TestDb } from '@berth/db/testing';
 import { openDb } from '@berth/db';
 import { createApp } from '../../src/app.ts';
-import { loadConfig, type RawEnv } from '../../src/config.ts';
+import { loadConfig, type Config, type RawEnv } from '../../src/config.ts';
 import { createMemoryLogger } from '../../src/logger.ts';
+
+type MemoryLogger = ReturnType<typeof createMemoryLogger>;
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
 import { createAgentDeps } from '../../src/compose.ts';
-import type { Mailer } from '../../src/mail/mailer.ts';
-import { createCaptureMailer } from './capture-mailer.ts';
+import { createLogMailer, type Mailer } from '../../src/mail/mailer.ts';
+import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
+import { createCaptureMailer, logInbox } from './capture-mailer.ts';
 import { nextMail, tokenIn, VERIFY_SUBJECT, type Inbox, type ReceivedMail } from './inbox.ts';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
@@ -66,14 +69,22 @@ function cookieFrom(res: Response): string {
 export async function createHarness(
   env: RawEnv = {},
   clock?: Clock,
-  opts: { sameDatabaseAs?: Harness; /** A real mailer and the inbox its mail reaches; default: an in-memory capture. */ mail?: { mailer: Mailer; inbox: Inbox } } = {},
+  opts: {
+    sameDatabaseAs?: Harness;
+    /**
+     * Where mail goes: `capture` (default) keeps it in memory; `log` is the log mailer of an
+     * install without SMTP, read back from the log lines; `smtp` sends through the SMTP server
+     * `env` configures (as the Node entry would), and the test reads what it received.
+     */
+    mail?: { kind: 'capture' } | { kind: 'log' } | { kind: 'smtp'; inbox: Inbox };
+  } = {},
 ): Promise<Harness> {
   // A second app on the same database file: what two edge instances behind one libSQL look like.
   const t = opts.sameDatabaseAs ? await reopen(opts.sameDatabaseAs.url) : await createTestDb();
   const logger = createMemoryLogger();
   const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
   const theClock = clock ?? { now: () => new Date() };
-  const { mailer, inbox } = opts.mail ?? captured();
+  const { mailer, inbox } = mailSetup(opts.mail ?? { kind: 'capture' }, config, logger);
   const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY });
   const app = createApp({
     ...agentDeps,
@@ -161,7 +172,13 @@ export async function createHarness(
 
 export { cookieFrom };
 
-function captured(): { mailer: Mailer; inbox: Inbox } {
+function mailSetup(mail: NonNullable<Parameters<typeof createHarness>[2]>['mail'] & object, config: Config, logger: MemoryLogger): { mailer: Mailer; inbox: Inbox } {
+  if (mail.kind === 'log') return { mailer: createLogMailer(logger), inbox: logInbox(logger) };
+  if (mail.kind === 'smtp') {
+    const host = config.BERTH_SMTP_HOST;
+    if (!host) throw new Error('mail kind smtp needs BERTH_SMTP_HOST in env');
+    return { mailer: createSmtpMailer({ ...config, BERTH_SMTP_HOST: host }), inbox: mail.inbox };
+  }
   const capture = createCaptureMailer();
   return { mailer: capture, inbox: capture };
 }
