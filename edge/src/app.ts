@@ -54,6 +54,7 @@ export function createApp(deps: AppDeps): App {
     trustedOrigins,
     passwords: deps.passwords,
     logger: deps.logger,
+    mailer: deps.mailer,
     oidc,
     admitNewUser: signUpGate,
   });

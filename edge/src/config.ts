@@ -57,6 +57,20 @@ export const ConfigSchema = z.object({
   BERTH_RETENTION_COMMANDS_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Days an agent service status event row is kept; 0 keeps them. The audit log is never pruned. */
   BERTH_RETENTION_EVENTS_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** SMTP relay for account mail (verification, password reset). Unset: mails are written to the log instead. */
+  BERTH_SMTP_HOST: optionalString,
+  /** SMTP port (465 for implicit TLS, 587 for STARTTLS, 25 for a local relay). */
+  BERTH_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** `tls` (implicit TLS), `starttls` (upgrade required, refuses a server that cannot) or `none` (plain text; only without credentials, e.g. a loopback relay). */
+  BERTH_SMTP_SECURITY: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+  /** SMTP login; set together with BERTH_SMTP_PASSWORD, or neither for a relay that needs none. */
+  BERTH_SMTP_USER: optionalString,
+  BERTH_SMTP_PASSWORD: optionalString,
+  /** Sender of account mail: `address` or `Name <address>`. */
+  BERTH_MAIL_FROM: z
+    .string()
+    .default('Berth <berth@localhost>')
+    .refine((v) => /^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(v.trim()), 'an address or Name <address>'),
   /** debug | info | warn | error */
   BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -84,6 +98,13 @@ export function loadConfig(env: RawEnv, fallback: { secretKey?: string } = {}): 
   const oidc = [parsed.data.BERTH_OIDC_ISSUER, parsed.data.BERTH_OIDC_CLIENT_ID, parsed.data.BERTH_OIDC_CLIENT_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
     throw new ConfigError('invalid configuration: BERTH_OIDC_ISSUER, BERTH_OIDC_CLIENT_ID and BERTH_OIDC_CLIENT_SECRET go together');
+  }
+  const smtpLogin = [parsed.data.BERTH_SMTP_USER, parsed.data.BERTH_SMTP_PASSWORD];
+  if (smtpLogin.some(Boolean) && !smtpLogin.every(Boolean)) {
+    throw new ConfigError('invalid configuration: BERTH_SMTP_USER and BERTH_SMTP_PASSWORD go together');
+  }
+  if (parsed.data.BERTH_SMTP_SECURITY === 'none' && parsed.data.BERTH_SMTP_USER) {
+    throw new ConfigError('invalid configuration: BERTH_SMTP_SECURITY=none would send the SMTP password in clear text; use tls or starttls');
   }
   return { ...parsed.data, BERTH_SECRET_KEY: secret };
 }

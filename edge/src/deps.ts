@@ -8,6 +8,7 @@ import type { EdgeKey } from './agents/edge-key.ts';
 import type { CommandSink } from './services/agent-services.ts';
 import type { TenantEventBus } from './events/tenant-event-bus.ts';
 import type { Aead } from './crypto/aead.ts';
+import type { Mailer } from './mail/mailer.ts';
 
 /**
  * Everything the app needs from its runtime. Entries (node.ts, worker.ts) build these; app.ts
@@ -30,6 +31,8 @@ export interface AppDeps {
   agents: { edgeKey: EdgeKey; dispatcher: CommandSink };
   /** Status fan-out to SSE subscribers. */
   bus: TenantEventBus;
+  /** Account mail (email verification, password reset): SMTP on Node when configured, else the log. */
+  mailer: Mailer;
   /** Seals tenant secret values at rest. */
   secrets: Aead;
   /**

@@ -10,6 +10,7 @@ import { isSetupDone } from './services/setup.ts';
 import { DurableTenantEventBus } from './durable/durable-event-bus.ts';
 import { DurableCommandSink } from './durable/durable-command-sink.ts';
 import { pruneExpired, retentionOf } from './agents/retention.ts';
+import { createLogMailer } from './mail/mailer.ts';
 
 export { ClusterHub } from './durable/cluster-hub.ts';
 export { TenantEvents } from './durable/tenant-events.ts';
@@ -26,6 +27,8 @@ async function buildApp(env: Env, origin: string): Promise<App> {
   const setupDone = await isSetupDone({ db });
   if (!setupDone && !config.BERTH_SETUP_TOKEN) logger.warn('setup has not run and BERTH_SETUP_TOKEN is not set: set it with `wrangler secret put`');
   const edgeKey = await loadOrCreateEdgeKey(db, config.BERTH_SECRET_KEY);
+  // nodemailer needs Node's sockets; account mail on Workers goes to the log (links included).
+  if (config.BERTH_SMTP_HOST) logger.warn('BERTH_SMTP_HOST is ignored on Workers: account mails are written to the log');
   return createApp({
     config,
     db,
@@ -35,6 +38,7 @@ async function buildApp(env: Env, origin: string): Promise<App> {
     baseUrl: config.BERTH_BASE_URL ?? origin,
     setupToken: setupDone ? undefined : config.BERTH_SETUP_TOKEN,
     agents: { edgeKey, dispatcher: new DurableCommandSink(env.CLUSTER_HUB, db) },
+    mailer: createLogMailer(logger),
     bus: new DurableTenantEventBus(env.TENANT_EVENTS, logger),
     secrets: await createAead(config.BERTH_SECRET_KEY, 'tenant-secret'),
     agentSocket: workerAgentSocket(env.CLUSTER_HUB, db),

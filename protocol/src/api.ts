@@ -234,4 +234,6 @@ export const Me = z.object({
   name: z.string(),
   platformRole: PlatformRole,
   twoFactorEnabled: z.boolean(),
+  /** Whether the email address is confirmed; invitations and join requests wait for it. */
+  emailVerified: z.boolean(),
 });

@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'TOKEN_SCOPE_MISMATCH',
   'REGISTRATION_CLOSED',
   'REGISTRATION_INVITE_ONLY',
+  'EMAIL_NOT_VERIFIED',
   // state rules
   'CONFLICT',
   'SLUG_TAKEN',

@@ -19,6 +19,8 @@ import { clusterLimitsOf } from '../services/clusters.ts';
 import { defaultWebDir, staticFiles } from './static-files.ts';
 import { agentLimitsOf } from '../agents/agent-limits.ts';
 import { retentionOf } from '../agents/retention.ts';
+import { createSmtpMailer } from './smtp-mailer.ts';
+import { createLogMailer, type Mailer } from '../mail/mailer.ts';
 
 export interface NodeServer {
   url: string;
@@ -33,7 +35,17 @@ export interface NodeServer {
  * WebSockets on the same server, and a 5 s tick that re-sends unanswered commands.
  * `PORT=0` picks a free port (tests).
  */
-export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSetupToken?: (token: string) => void; /** Built UI to serve on the same origin; defaults to web/dist when built, `null` serves none. */ webDir?: string | null } = {}): Promise<NodeServer> {
+export async function startNodeServer(
+  env: RawEnv,
+  opts: {
+    logger?: Logger;
+    onSetupToken?: (token: string) => void;
+    /** Built UI to serve on the same origin; defaults to web/dist when built, `null` serves none. */
+    webDir?: string | null;
+    /** Replaces the mailer the config chooses (SMTP when BERTH_SMTP_HOST is set, else the log); tests capture mail with it. */
+    mailer?: Mailer;
+  } = {},
+): Promise<NodeServer> {
   const dir = stateDir(env.BERTH_DATABASE_URL ?? 'file:.berth/berth.db');
   mkdirSync(dir, { recursive: true });
   const config = loadConfig(env, { secretKey: env.BERTH_SECRET_KEY ? undefined : loadOrCreateSecretKey(dir) });
@@ -50,6 +62,8 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
   const agentDeps = await createAgentDeps({ db, clock: systemClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config), retention: retentionOf(config) });
   const port = config.PORT === 0 ? await freePort() : config.PORT;
   const baseUrl = config.BERTH_BASE_URL ?? `http://localhost:${port}`;
+  const smtpHost = config.BERTH_SMTP_HOST;
+  const mailer = opts.mailer ?? (smtpHost ? createSmtpMailer({ ...config, BERTH_SMTP_HOST: smtpHost }) : createLogMailer(logger));
   const app = createApp({
     ...agentDeps,
     config,
@@ -59,6 +73,7 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
     passwords: createScryptPasswordHasher(),
     baseUrl,
     setupToken,
+    mailer,
     clientIp: (c) => getConnInfo(c).remote.address ?? null,
   });
 
@@ -71,7 +86,7 @@ export async function startNodeServer(env: RawEnv, opts: { logger?: Logger; onSe
   const wss = attachAgentSockets(server, agentDeps.agents, logger);
   const ticker = setInterval(() => void agentDeps.agents.tick().catch(() => undefined), 5_000);
   ticker.unref();
-  logger.info('berth edge listening', { url: baseUrl, port, ui: webDir ? 'served' : 'not built' });
+  logger.info('berth edge listening', { url: baseUrl, port, ui: webDir ? 'served' : 'not built', mail: mailer.kind });
   if (config.BERTH_LOCAL_AGENT_TOKEN_FILE) {
     const token = await localAgentJoinToken({ db, clock: systemClock, logger, passwords: createScryptPasswordHasher(), edgeKid: agentDeps.agents.edgeKey.kid, baseUrl, limits: clusterLimitsOf(config) });
     writeFileSync(config.BERTH_LOCAL_AGENT_TOKEN_FILE, token, { mode: 0o600 });

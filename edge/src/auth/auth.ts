@@ -6,6 +6,8 @@ import { eq } from 'drizzle-orm';
 import { schema, type Db } from '@berth/db';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { Logger } from '../logger.ts';
+import { deliver, type Mailer } from '../mail/mailer.ts';
+import { RESET_LINK_MINUTES, VERIFY_LINK_HOURS, resetLink, resetMail, verificationMail, verifyLink } from '../mail/messages.ts';
 
 export const OIDC_PROVIDER_ID = 'oidc';
 
@@ -15,6 +17,13 @@ export const OIDC_PROVIDER_ID = 'oidc';
  * otherwise key its rate limits on X-Forwarded-For, which any client can rotate.
  */
 export const CLIENT_IP_HEADER = 'x-berth-client-ip';
+
+/**
+ * The header through which the auth route tells better-auth which user the request's session
+ * belongs to (set from the resolved actor, any client copy dropped). Email verification
+ * requires it to match the account the link was sent for.
+ */
+export const SIGNED_IN_USER_HEADER = 'x-berth-signed-in-user';
 
 export interface OidcSettings {
   issuer: string;
@@ -30,6 +39,8 @@ export interface AuthOptions {
   trustedOrigins: string[];
   passwords: PasswordHasher;
   logger: Logger;
+  /** Sends verification and password-reset mail; links point at the UI on `baseUrl`'s origin. */
+  mailer: Mailer;
   oidc?: OidcSettings | undefined;
   /**
    * Asked before any account is created (email sign-up, first OIDC sign-in): a refusal
@@ -40,9 +51,13 @@ export interface AuthOptions {
 
 /**
  * better-auth, configured for Berth: email + password (scrypt per OWASP, no enumeration on
- * sign-up or sign-in), TOTP two-factor, optional generic OIDC, sessions in HttpOnly cookies,
- * deactivated accounts refused a session, and every account creation subject to the
- * registration policy.
+ * sign-up, sign-in or password reset), email verification mailed on sign-up, password reset by
+ * mailed single-use link (revoking every session), TOTP two-factor, optional generic OIDC,
+ * sessions in HttpOnly cookies, deactivated accounts refused a session, and every account
+ * creation subject to the registration policy.
+ *
+ * An unverified account may sign in (it reaches only what it creates); what an email address
+ * is granted (invitations, join requests) waits until the address is verified.
  */
 export function createAuth(opts: AuthOptions) {
   const isDeactivated = async (userId: string) => {
@@ -77,9 +92,37 @@ export function createAuth(opts: AuthOptions) {
       autoSignIn: false,
       minPasswordLength: 8,
       maxPasswordLength: 128,
+      resetPasswordTokenExpiresIn: RESET_LINK_MINUTES * 60,
+      revokeSessionsOnPasswordReset: true,
+      // Returns before the mail is out, so a known email answers as fast as an unknown one.
+      sendResetPassword: ({ user, token }) => {
+        deliver(opts.mailer, opts.logger, 'reset-password', resetMail(user.email, resetLink(opts.baseUrl, token)));
+        return Promise.resolve();
+      },
+      // Opening the mailed link proves the mailbox is the account holder's.
+      onPasswordReset: async ({ user }) => {
+        await opts.db.update(schema.user).set({ emailVerified: true }).where(eq(schema.user.id, user.id));
+      },
       password: {
         hash: (password) => opts.passwords.hash(password),
         verify: ({ hash, password }) => opts.passwords.verify(hash, password),
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: false,
+      expiresIn: VERIFY_LINK_HOURS * 3600,
+      sendVerificationEmail: ({ user, token }) => {
+        deliver(opts.mailer, opts.logger, 'verify-email', verificationMail(user.email, verifyLink(opts.baseUrl, token)));
+        return Promise.resolve();
+      },
+      // The mailbox owner clicking a link someone else's sign-up sent them must not verify
+      // that stranger's account: only the account's own session completes verification.
+      beforeEmailVerification: (user, request) => {
+        if (request?.headers.get(SIGNED_IN_USER_HEADER) !== user.id) {
+          throw new APIError('FORBIDDEN', { message: 'sign in to the account this link was sent for, then open the link again', code: 'VERIFY_WHILE_SIGNED_IN' });
+        }
+        return Promise.resolve();
       },
     },
     user: {
@@ -94,7 +137,12 @@ export function createAuth(opts: AuthOptions) {
       storage: 'database',
       window: 60,
       max: 300,
-      customRules: { '/sign-in/email': { window: 60, max: 30 }, '/sign-up/email': { window: 60, max: 30 } },
+      customRules: {
+        '/sign-in/email': { window: 60, max: 30 },
+        '/sign-up/email': { window: 60, max: 30 },
+        '/request-password-reset': { window: 60, max: 10 },
+        '/send-verification-email': { window: 60, max: 10 },
+      },
     },
     advanced: {
       cookiePrefix: 'berth',

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { CLIENT_IP_HEADER, type BerthAuth } from '../auth/auth.ts';
+import { CLIENT_IP_HEADER, SIGNED_IN_USER_HEADER, type BerthAuth } from '../auth/auth.ts';
 import type { AppEnv } from '../context.ts';
 import type { AuditDeps } from '../audit/record.ts';
 import type { AppError } from '../errors.ts';
@@ -39,12 +39,18 @@ export function authRoutes(app: App, auth: BerthAuth, deps: AuditDeps, gate: Sig
   });
 }
 
-/** The request as better-auth sees it: the client address is the one the entry resolved, or none. */
+/**
+ * The request as better-auth sees it: the client address is the one the entry resolved, or
+ * none, and the signed-in user is the one the session resolved to, or none.
+ */
 function withClientIp(c: Context<AppEnv>): Request {
   const headers = new Headers(c.req.raw.headers);
   headers.delete(CLIENT_IP_HEADER);
+  headers.delete(SIGNED_IN_USER_HEADER);
   const ip = c.get('ip');
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
+  const actor = c.get('actor');
+  if (actor.kind === 'user') headers.set(SIGNED_IN_USER_HEADER, actor.userId);
   return new Request(c.req.raw, { headers });
 }
 

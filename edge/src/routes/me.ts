@@ -14,7 +14,7 @@ export function registerMeRoutes(app: App, deps: { db: Db; oidc: { providerId: s
       if (actor.kind !== 'user') throw new AppError(401, 'UNAUTHENTICATED', 'sign in first');
       const row = await deps.db.select().from(user).where(eq(user.id, actor.userId)).get();
       if (!row) throw new AppError(401, 'UNAUTHENTICATED', 'sign in first');
-      return c.json({ id: row.id, email: row.email, name: row.name, platformRole: row.platformRole, twoFactorEnabled: row.twoFactorEnabled === true }, 200);
+      return c.json({ id: row.id, email: row.email, name: row.name, platformRole: row.platformRole, twoFactorEnabled: row.twoFactorEnabled === true, emailVerified: row.emailVerified }, 200);
     },
   );
   app.openapi(

@@ -7,6 +7,7 @@ import { commitAudited } from '../audit/record.ts';
 import { invitationDto } from './dto.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { assertMayGrant } from './rank.ts';
+import { verifiedEmailOf } from './verified-email.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -70,28 +71,32 @@ export async function revokeInvitation(deps: ServiceDeps, req: RequestFacts, sco
   });
 }
 
-/** Pending, unexpired invitations addressed to the caller's email. */
+/** Pending, unexpired invitations addressed to the caller's email, once that email is verified. */
 export async function listMyInvitations(deps: ServiceDeps, req: RequestFacts) {
   if (req.actor.kind !== 'user') return [];
+  const me = await verifiedEmailOf(deps, req, 'see the invitations sent to it');
   const now = deps.clock.now();
   const rows = await deps.db
     .select({ inv: invitation, tenantName: tenant.name, tenantSlug: tenant.slug })
     .from(invitation)
     .innerJoin(tenant, eq(tenant.id, invitation.tenantId))
-    .where(and(eq(invitation.email, req.actor.email.toLowerCase()), eq(invitation.status, 'pending'), gt(invitation.expiresAt, now), eq(tenant.status, 'active')))
+    .where(and(eq(invitation.email, me.email), eq(invitation.status, 'pending'), gt(invitation.expiresAt, now), eq(tenant.status, 'active')))
     .all();
   return rows.map((r) => ({ ...invitationDto(r.inv, now), tenantName: r.tenantName, tenantSlug: r.tenantSlug }));
 }
 
-/** Only the invited email may accept; anyone else is told the invitation does not exist. */
+/**
+ * Only the invited email, verified, may accept; anyone else is told the invitation does not
+ * exist. An unverified account is told to verify before the invitation is even looked up, so
+ * the answer says nothing about which invitations exist.
+ */
 export async function acceptInvitation(deps: ServiceDeps, req: RequestFacts, invitationId: string): Promise<Invitation> {
-  if (req.actor.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'sign in to accept an invitation');
-  const me = req.actor;
+  const me = await verifiedEmailOf(deps, req, 'accept an invitation');
   const found = await deps.db
     .select({ inv: invitation, tenantStatus: tenant.status })
     .from(invitation)
     .innerJoin(tenant, eq(tenant.id, invitation.tenantId))
-    .where(and(eq(invitation.id, invitationId), eq(invitation.email, me.email.toLowerCase())))
+    .where(and(eq(invitation.id, invitationId), eq(invitation.email, me.email)))
     .get();
   if (!found || found.tenantStatus !== 'active') throw new AppError(404, 'NOT_FOUND', 'invitation not found');
   const tenantId = found.inv.tenantId;

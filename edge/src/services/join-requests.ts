@@ -8,10 +8,11 @@ import { commitAudited } from '../audit/record.ts';
 import { joinRequestDto } from './dto.ts';
 import type { ServiceDeps } from './service-deps.ts';
 import { assertMayGrant } from './rank.ts';
+import { verifiedEmailOf } from './verified-email.ts';
 
+/** Admins approve a request on the strength of the requester's email, so it must be verified. */
 export async function createJoinRequest(deps: ServiceDeps, req: RequestFacts, scope: TenantScope, message: string | undefined): Promise<JoinRequest> {
-  if (req.actor.kind !== 'user') throw new AppError(403, 'FORBIDDEN', 'sign in to ask to join');
-  const me = req.actor;
+  const me = await verifiedEmailOf(deps, req, 'ask to join');
   const id = crypto.randomUUID();
   return commitAudited(deps, req, scope.tenantId, scope.tenantId, async () => {
     if (scope.role) throw new AppError(409, 'ALREADY_MEMBER', 'you are already a member');

@@ -159,6 +159,8 @@ describe('the registration policy', () => {
         .getSetCookie()
         .map((c) => c.split(';')[0])
         .join('; ');
+      // The invitation waits for the address to be confirmed through the mailed link.
+      expect((await h.verifyEmail({ cookie, email: 'guest@berth.test' })).status).toBe(200);
       expect((await h.json<Invitation>('POST', `/api/v1/invitations/${invitation.id}/accept`, 200, { cookie })).status).toBe('accepted');
     });
 

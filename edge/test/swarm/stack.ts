@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { startNodeServer, type NodeServer } from '../../src/adapters/node-server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { StatusStreamEvent } from '@berth/protocol';
+import { createCaptureMailer } from '../support/capture-mailer.ts';
+import { nextMail, tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '../support/inbox.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const AGENT_BIN = join(ROOT, 'node-agent', 'bin', 'berth-agent.mjs');
@@ -23,7 +25,10 @@ export interface Stack {
   url: string;
   admin: Client;
   dir: string;
+  /** Signs up, signs in and confirms the email from the verification mail the edge sent. */
   signUp(email: string): Promise<Client>;
+  /** The next unread mail the edge sent to `to` whose subject matches (captured in memory). */
+  nextMail(to: string, subject: RegExp): Promise<ReceivedMail>;
   enrollAgent(name: string, clusterPath?: string, as?: Client): Promise<{ stateDir: string; clusterId: string }>;
   /** Starts `berth-agent run`; `env` overrides the agent's environment (e.g. DOCKER_SOCKET). */
   runAgent(stateDir: string, env?: Record<string, string>): ChildProcess;
@@ -63,9 +68,11 @@ async function signedIn(url: string, email: string): Promise<Client> {
 /** The real edge (Node server, embedded libSQL) plus helpers to enroll and run real agents. */
 export async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-swarm-'));
+  const mail = createCaptureMailer();
+  const readMail = new Set<string>();
   const server = await startNodeServer(
     { PORT: '0', BERTH_DATABASE_URL: `file:${join(dir, 'berth.db')}`, BERTH_SETUP_TOKEN: SETUP_TOKEN, BERTH_SECRET_KEY: 'swarm-e2e-secret-key-0123456789-abcdefgh' },
-    { logger: createLogger('warn') },
+    { logger: createLogger('warn'), mailer: mail },
   );
   const url = server.url;
   const setup = await fetch(`${url}/api/v1/setup`, {
@@ -89,8 +96,13 @@ export async function startStack(): Promise<Stack> {
         body: JSON.stringify({ email, password: PASSWORD, name: email.split('@')[0] }),
       });
       if (r.status !== 200) throw new Error(`sign-up ${email}: ${r.status}`);
-      return signedIn(url, email);
+      const client = await signedIn(url, email);
+      // What the UI's /verify-email/ page does with the mailed link, signed in.
+      const token = tokenIn(await nextMail(mail, email, VERIFY_SUBJECT, readMail));
+      await client.json('GET', `/api/auth/verify-email?token=${encodeURIComponent(token)}`, 200);
+      return client;
     },
+    nextMail: (to, subject) => nextMail(mail, to, subject, readMail),
     async enrollAgent(name, clusterPath = '/api/v1/clusters', as = admin) {
       const joined = await as.json<{ joinToken: string; cluster: { id: string } }>('POST', clusterPath, 201, { name });
       const stateDir = join(dir, `agent-${name}-${Math.random().toString(36).slice(2, 8)}`);

@@ -35,4 +35,18 @@ describe('api client: account security and registration', () => {
     await expect(recorder({ emailPassword: true, oidc: null, registration: 'maybe' }).api.providers()).rejects.toMatchObject({ problem: { code: 'BAD_RESPONSE' } });
     expect(await recorder({ emailPassword: true, oidc: null, registration: 'closed' }).api.providers()).toMatchObject({ registration: 'closed' });
   });
+
+  it('sends the mailed token back to verify an email or reset a password, and asks for links by email', async () => {
+    const { api, sent } = recorder({ status: true });
+    await api.verifyEmail('a.b/c+d');
+    await api.resendVerification('me@berth.test');
+    await api.requestPasswordReset('me@berth.test');
+    await api.resetPassword('tok-123', 'new-password-1');
+    expect(sent).toEqual([
+      { url: '/api/auth/verify-email?token=a.b%2Fc%2Bd', method: 'GET', body: undefined },
+      { url: '/api/auth/send-verification-email', method: 'POST', body: { email: 'me@berth.test' } },
+      { url: '/api/auth/request-password-reset', method: 'POST', body: { email: 'me@berth.test' } },
+      { url: '/api/auth/reset-password', method: 'POST', body: { token: 'tok-123', newPassword: 'new-password-1' } },
+    ]);
+  });
 });

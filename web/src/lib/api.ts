@@ -105,6 +105,11 @@ export function createApi(base = env.PUBLIC_BERTH_API_BASE, fetchImpl: Fetch = (
     disableTotp: (password: string) => call('POST', '/api/auth/two-factor/disable', Ok, { body: { password } }),
     signInSso: (providerId: string, callbackURL: string) => call('POST', '/api/auth/sign-in/social', Redirect, { body: { provider: providerId, callbackURL } }),
     signOut: () => call('POST', '/api/auth/sign-out', Ok, { body: {} }),
+    // email verification and password reset (the mailed links open /verify-email/ and /reset-password/)
+    verifyEmail: (token: string) => call('GET', `/api/auth/verify-email?token=${encodeURIComponent(token)}`, Ok),
+    resendVerification: (email: string) => call('POST', '/api/auth/send-verification-email', Ok, { body: { email } }),
+    requestPasswordReset: (email: string) => call('POST', '/api/auth/request-password-reset', Ok, { body: { email } }),
+    resetPassword: (token: string, newPassword: string) => call('POST', '/api/auth/reset-password', Ok, { body: { token, newPassword } }),
 
     // tenants
     tenants: () => call('GET', '/api/v1/tenants', Items(Tenant)),

@@ -16,6 +16,35 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
 
+/** Invitations and join requests wait for a confirmed address; this offers the link again. */
+const ConfirmEmail = component$((props: { email: string }) => {
+  const sent = useSignal('');
+  return (
+    <div class="state" role="status" data-testid="confirm-email">
+      <p>
+        Confirm your email address to see invitations sent to it: open the link we mailed to <strong>{props.email}</strong> while signed in.
+      </p>
+      {sent.value ? (
+        <p>{sent.value}</p>
+      ) : (
+        <button
+          type="button"
+          onClick$={async () => {
+            try {
+              await api.resendVerification(props.email);
+              sent.value = 'A new link is on its way.';
+            } catch (err) {
+              sent.value = toProblem(err).message;
+            }
+          }}
+        >
+          Mail the link again
+        </button>
+      )}
+    </div>
+  );
+});
+
 /** Your tenants, invitations waiting for you, a new tenant, or asking to join one. */
 export default component$(() => {
   const app = useApp();
@@ -60,7 +89,8 @@ export default component$(() => {
       <section class="card" aria-labelledby="invites">
         <h2 id="invites">Invitations for you</h2>
         {invites.value.state === 'loading' && <Loading label="Loading invitations" />}
-        {invites.value.state === 'error' && <ErrorState problem={invites.value.problem} onRetry$={loadInvites} />}
+        {invites.value.state === 'error' && invites.value.problem.code === 'EMAIL_NOT_VERIFIED' && <ConfirmEmail email={app.me?.email ?? ''} />}
+        {invites.value.state === 'error' && invites.value.problem.code !== 'EMAIL_NOT_VERIFIED' && <ErrorState problem={invites.value.problem} onRetry$={loadInvites} />}
         {invites.value.state === 'ready' &&
           (invites.value.data.length === 0 ? (
             <Empty>No pending invitations.</Empty>

@@ -62,6 +62,9 @@ export default component$(() => {
           <button class="primary" type="submit" disabled={busy.value}>
             Sign in
           </button>
+          <p class="muted">
+            <a href="/forgot-password/">Forgot password?</a>
+          </p>
         </form>
       ) : (
         <form
