@@ -20,7 +20,7 @@ async function setup() {
     verify: { edgeKey: edge.publicKey, agentId: AGENT },
     guard,
     signer,
-    ctx: { docker, policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false }, log: silentLogger },
+    ctx: { docker, policy: { allowedRegistries: ['berth-test'], allowManagerPlacement: false, allowedPlacementLabels: [], volumeDriver: 'local' }, log: silentLogger },
   });
   return { edge, docker, guard, processor };
 }
