@@ -12,6 +12,11 @@ import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { authorize } from './middleware/authorize.ts';
 import { idempotency } from './middleware/idempotency.ts';
+import { originCheck } from './middleware/origin-check.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { createRefusalTally } from './audit/refusal-tally.ts';
+import { trustedOrigins } from './auth/trusted-origins.ts';
 import { errorHandler, notFoundHandler, requireJsonBody } from './middleware/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -41,14 +46,14 @@ export function createApp(deps: AppDeps): App {
     config.BERTH_OIDC_ISSUER && config.BERTH_OIDC_CLIENT_ID && config.BERTH_OIDC_CLIENT_SECRET
       ? { issuer: config.BERTH_OIDC_ISSUER, clientId: config.BERTH_OIDC_CLIENT_ID, clientSecret: config.BERTH_OIDC_CLIENT_SECRET, name: config.BERTH_OIDC_NAME }
       : undefined;
-  const trustedOrigins = (config.BERTH_TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = trustedOrigins(deps.baseUrl, config.BERTH_TRUSTED_ORIGINS);
   const services = { db: deps.db, clock: deps.clock, logger: deps.logger, passwords: deps.passwords };
   const signUpGate = (email: string) => registrationRefusal(services, email);
   const auth = createAuth({
     db: deps.db,
     secret: config.BERTH_SECRET_KEY,
     baseUrl: deps.baseUrl,
-    trustedOrigins,
+    trustedOrigins: origins,
     passwords: deps.passwords,
     logger: deps.logger,
     oidc,
@@ -70,7 +75,9 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/api/*', requireJsonBody());
+  app.use('*', originCheck(origins));
   app.use('*', authenticate({ db: deps.db, auth, clock: deps.clock }));
+  app.use('/api/*', rateLimit({ store: deps.rateLimits ?? createMemoryRateLimitStore(), clock: deps.clock, config }));
   app.use('*', authorize(services));
   app.use('/api/v1/*', idempotency(services));
 
@@ -104,6 +111,6 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Berth API' }));
 
   app.notFound(notFoundHandler);
-  app.onError(errorHandler(deps.logger));
+  app.onError(errorHandler(deps.logger, createRefusalTally(deps)));
   return app;
 }

@@ -5,6 +5,8 @@ import { loadConfig, type RawEnv } from '../../src/config.ts';
 import { createMemoryLogger } from '../../src/logger.ts';
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { Context } from 'hono';
+import type { PasswordHasher } from '../../src/auth/password-hasher.ts';
 import { createAgentDeps } from '../../src/compose.ts';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
@@ -41,6 +43,14 @@ export interface Harness {
 
 export const PASSWORD = 'correct-horse-battery';
 
+const UNLIMITED: RawEnv = {
+  BERTH_RATE_LIMIT_ANONYMOUS: '1000000',
+  BERTH_RATE_LIMIT_USER: '1000000',
+  BERTH_RATE_LIMIT_TOKEN: '1000000',
+  BERTH_RATE_LIMIT_TENANT: '1000000',
+  BERTH_RATE_LIMIT_AUTH: '1000000',
+};
+
 function cookieFrom(res: Response): string {
   return res.headers
     .getSetCookie()
@@ -50,11 +60,17 @@ function cookieFrom(res: Response): string {
 }
 
 /** A real app on a real migrated libSQL file, driven in-process through app.request. */
-export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sameDatabaseAs?: Harness } = {}): Promise<Harness> {
+export async function createHarness(
+  env: RawEnv = {},
+  clock?: Clock,
+  opts: { sameDatabaseAs?: Harness; passwords?: PasswordHasher; clientIp?: (c: Context) => string | null } = {},
+): Promise<Harness> {
   // A second app on the same database file: what two edge instances behind one libSQL look like.
   const t = opts.sameDatabaseAs ? await reopen(opts.sameDatabaseAs.url) : await createTestDb();
   const logger = createMemoryLogger();
-  const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
+  // In-process calls have no client address, so they all share one anonymous bucket: limits
+  // stay out of the way unless a test sets them (edge/test/http/rate-limit.test.ts does).
+  const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...UNLIMITED, ...env });
   const theClock = clock ?? { now: () => new Date() };
   const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY });
   const app = createApp({
@@ -63,9 +79,10 @@ export async function createHarness(env: RawEnv = {}, clock?: Clock, opts: { sam
     db: t.db,
     logger,
     clock: theClock,
-    passwords: createScryptPasswordHasher(),
+    passwords: opts.passwords ?? createScryptPasswordHasher(),
     baseUrl: BASE,
     setupToken: SETUP_TOKEN,
+    ...(opts.clientIp ? { clientIp: opts.clientIp } : {}),
   });
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {
