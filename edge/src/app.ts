@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps): App {
     admitNewUser: signUpGate,
   });
 
+  const refusals = createRefusalTally(deps);
   const app = newApp();
   app.use('*', requestId());
   app.use('*', clientIp(deps.clientIp));
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1/*', idempotency(services));
 
   registerSystemRoutes(app, deps);
-  authRoutes(app, auth, services, signUpGate);
+  authRoutes(app, auth, { ...services, refusals }, signUpGate);
   registerSetupRoutes(app, { ...services, setupToken: deps.setupToken });
   registerMeRoutes(app, { db: deps.db, oidc: oidc ? { providerId: OIDC_PROVIDER_ID, name: oidc.name } : null });
   const agentServices = { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus };
@@ -111,6 +112,6 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Berth API' }));
 
   app.notFound(notFoundHandler);
-  app.onError(errorHandler(deps.logger, createRefusalTally(deps)));
+  app.onError(errorHandler(deps.logger, refusals));
   return app;
 }

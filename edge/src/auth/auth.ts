@@ -97,6 +97,8 @@ export function createAuth(opts: AuthOptions) {
       customRules: { '/sign-in/email': { window: 60, max: 30 }, '/sign-up/email': { window: 60, max: 30 } },
     },
     advanced: {
+      // The library turns its origin check off when NODE_ENV is test; keep it on, so tests see what users get.
+      disableOriginCheck: false,
       cookiePrefix: 'berth',
       useSecureCookies: opts.baseUrl.startsWith('https://'),
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

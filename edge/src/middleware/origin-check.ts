@@ -27,7 +27,8 @@ export function originCheck(trusted: readonly string[]): MiddlewareHandler<AppEn
   const allowed = new Set(trusted);
   return async (c, next) => {
     if (!isMutating(c.req.method) || c.req.header('authorization') !== undefined || !SESSION_COOKIE.test(c.req.header('cookie') ?? '')) return next();
-    const origin = c.req.header('origin');
+    // An empty Origin is treated as none; the literal `null` (opaque origins) is refused.
+    const origin = c.req.header('origin') || undefined;
     const from = origin !== undefined ? originOf(origin) : originOf(c.req.header('referer'));
     if (!from || !allowed.has(from)) throw new AppError(403, 'ORIGIN_NOT_TRUSTED', 'this request did not come from a trusted origin');
     await next();
