@@ -13,6 +13,11 @@ import { authenticate } from './middleware/authenticate.ts';
 import { authorize } from './middleware/authorize.ts';
 import { reauthorizer } from './middleware/reauthorize.ts';
 import { idempotency } from './middleware/idempotency.ts';
+import { originCheck } from './middleware/origin-check.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { createMemoryRateLimitStore } from './rate-limit/memory-store.ts';
+import { createRefusalTally } from './audit/refusal-tally.ts';
+import { trustedOrigins } from './auth/trusted-origins.ts';
 import { errorHandler, notFoundHandler, requireJsonBody } from './middleware/error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { registerSystemRoutes } from './routes/system.ts';
@@ -44,14 +49,14 @@ export function createApp(deps: AppDeps): App {
     config.BERTH_OIDC_ISSUER && config.BERTH_OIDC_CLIENT_ID && config.BERTH_OIDC_CLIENT_SECRET
       ? { issuer: config.BERTH_OIDC_ISSUER, clientId: config.BERTH_OIDC_CLIENT_ID, clientSecret: config.BERTH_OIDC_CLIENT_SECRET, name: config.BERTH_OIDC_NAME }
       : undefined;
-  const trustedOrigins = (config.BERTH_TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = trustedOrigins(deps.baseUrl, config.BERTH_TRUSTED_ORIGINS);
   const services = { db: deps.db, clock: deps.clock, logger: deps.logger, passwords: deps.passwords };
   const signUpGate = (email: string) => registrationRefusal(services, email);
   const auth = createAuth({
     db: deps.db,
     secret: config.BERTH_SECRET_KEY,
     baseUrl: deps.baseUrl,
-    trustedOrigins,
+    trustedOrigins: origins,
     passwords: deps.passwords,
     logger: deps.logger,
     mailer: deps.mailer,
@@ -59,6 +64,7 @@ export function createApp(deps: AppDeps): App {
     admitNewUser: signUpGate,
   });
 
+  const refusals = createRefusalTally(deps);
   const app = newApp();
   app.use('*', requestId());
   app.use('*', clientIp(deps.clientIp));
@@ -74,12 +80,14 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/api/*', requireJsonBody());
+  app.use('*', originCheck(origins));
   app.use('*', authenticate({ db: deps.db, auth, clock: deps.clock }));
+  app.use('/api/*', rateLimit({ store: deps.rateLimits ?? createMemoryRateLimitStore(), clock: deps.clock, config }));
   app.use('*', authorize(services));
   app.use('/api/v1/*', idempotency(services));
 
   registerSystemRoutes(app, deps);
-  authRoutes(app, auth, services, signUpGate);
+  authRoutes(app, auth, { ...services, refusals }, signUpGate);
   registerSetupRoutes(app, { ...services, setupToken: deps.setupToken });
   registerMeRoutes(app, { db: deps.db, oidc: oidc ? { providerId: OIDC_PROVIDER_ID, name: oidc.name } : null });
   const agentServices = { ...services, secrets: deps.secrets, sink: deps.agents.dispatcher, bus: deps.bus };
@@ -112,6 +120,6 @@ export function createApp(deps: AppDeps): App {
   app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Berth API' }));
 
   app.notFound(notFoundHandler);
-  app.onError(errorHandler(deps.logger));
+  app.onError(errorHandler(deps.logger, refusals));
   return app;
 }

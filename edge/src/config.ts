@@ -71,6 +71,18 @@ export const ConfigSchema = z.object({
     .string()
     .default('Berth <berth@localhost>')
     .refine((v) => /^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(v.trim()), 'an address or Name <address>'),
+  /** Rate-limit window, in seconds; every limit below counts requests per window. */
+  BERTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Requests to /api/v1 per window from one address without credentials. */
+  BERTH_RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(120),
+  /** Requests to /api/v1 per window by one signed-in user (cookie session). */
+  BERTH_RATE_LIMIT_USER: z.coerce.number().int().min(1).default(600),
+  /** Requests to /api/v1 per window with one API token. */
+  BERTH_RATE_LIMIT_TOKEN: z.coerce.number().int().min(1).default(600),
+  /** Requests to /api/v1 per window with all API tokens of one tenant together. */
+  BERTH_RATE_LIMIT_TENANT: z.coerce.number().int().min(1).default(1200),
+  /** Calls per window from one address to each sign-in, sign-up, password-reset or setup endpoint. */
+  BERTH_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(30),
   /** debug | info | warn | error */
   BERTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

@@ -9,6 +9,7 @@ import type { CommandSink } from './services/agent-services.ts';
 import type { TenantEventBus } from './events/tenant-event-bus.ts';
 import type { Aead } from './crypto/aead.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { RateLimitStore } from './rate-limit/store.ts';
 
 /**
  * Everything the app needs from its runtime. Entries (node.ts, worker.ts) build these; app.ts
@@ -40,6 +41,8 @@ export interface AppDeps {
    * server instead (and leaves this unset); Workers hand the socket to the cluster's Durable Object.
    */
   agentSocket?: Handler;
+  /** Where rate-limit counters live; in-process memory when absent (one Node process). */
+  rateLimits?: RateLimitStore;
   /** The caller's address as the runtime sees it. */
   clientIp?: (c: Context) => string | null;
 }

@@ -12,10 +12,13 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; /** Response headers the answer carries (e.g. Retry-After). */ headers?: Record<string, string> },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.headers = options?.headers;
   }
+
+  readonly headers: Record<string, string> | undefined;
 }
 
 export const notFound = (what = 'resource') => new AppError(404, 'NOT_FOUND', `${what} not found`);

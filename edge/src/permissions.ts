@@ -22,6 +22,8 @@ export interface RouteRule {
   resource: string;
   action: string;
   access: Access;
+  /** Its success answer carries a one-time secret: an idempotent retry must not be given it again. */
+  oneTimeSecret?: true;
 }
 
 const pub: Access = { kind: 'public' };
@@ -78,21 +80,21 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   [`POST ${T}/join-requests/:requestId/approve`]: { resource: 'join-request', action: 'approve', access: tenant('admin') },
   [`POST ${T}/join-requests/:requestId/reject`]: { resource: 'join-request', action: 'reject', access: tenant('admin') },
 
-  [`POST ${T}/tokens`]: { resource: 'token', action: 'create', access: tenant('admin', false) },
+  [`POST ${T}/tokens`]: { resource: 'token', action: 'create', access: tenant('admin', false), oneTimeSecret: true },
   [`GET ${T}/tokens`]: { resource: 'token', action: 'list', access: tenant('admin') },
   [`DELETE ${T}/tokens/:tokenId`]: { resource: 'token', action: 'revoke', access: tenant('admin') },
 
   [`GET ${T}/quota`]: { resource: 'quota', action: 'read', access: tenant('viewer') },
   [`PUT ${T}/quota`]: { resource: 'quota', action: 'update', access: { kind: 'tenant-platform-admin' } },
 
-  'POST /api/v1/clusters': { resource: 'cluster', action: 'create', access: platformAdmin },
+  'POST /api/v1/clusters': { resource: 'cluster', action: 'create', access: platformAdmin, oneTimeSecret: true },
   'GET /api/v1/clusters': { resource: 'cluster', action: 'list', access: platformAdmin },
   'GET /api/v1/clusters/:clusterId': { resource: 'cluster', action: 'read', access: platformAdmin },
-  'POST /api/v1/clusters/:clusterId/join-tokens': { resource: 'cluster', action: 'join-token', access: platformAdmin },
+  'POST /api/v1/clusters/:clusterId/join-tokens': { resource: 'cluster', action: 'join-token', access: platformAdmin, oneTimeSecret: true },
   'POST /api/v1/clusters/:clusterId/agents/:agentId/revoke': { resource: 'cluster', action: 'agent-revoke', access: platformAdmin },
-  [`POST ${T}/clusters`]: { resource: 'cluster', action: 'create', access: tenant('admin', false) },
+  [`POST ${T}/clusters`]: { resource: 'cluster', action: 'create', access: tenant('admin', false), oneTimeSecret: true },
   [`GET ${T}/clusters`]: { resource: 'cluster', action: 'list', access: tenant('viewer') },
-  [`POST ${T}/clusters/:clusterId/join-tokens`]: { resource: 'cluster', action: 'join-token', access: tenant('admin', false) },
+  [`POST ${T}/clusters/:clusterId/join-tokens`]: { resource: 'cluster', action: 'join-token', access: tenant('admin', false), oneTimeSecret: true },
   [`POST ${T}/clusters/:clusterId/agents/:agentId/revoke`]: { resource: 'cluster', action: 'agent-revoke', access: tenant('admin', false) },
   // Agents prove themselves with a one-time join token (enroll) and a signed challenge (connect).
   'POST /api/v1/agents/enroll': { resource: 'agent', action: 'enroll', access: pub },

@@ -11,9 +11,11 @@ import { DurableTenantEventBus } from './durable/durable-event-bus.ts';
 import { DurableCommandSink } from './durable/durable-command-sink.ts';
 import { pruneExpired, retentionOf } from './agents/retention.ts';
 import { createLogMailer } from './mail/mailer.ts';
+import { DurableRateLimitStore } from './durable/rate-limiter.ts';
 
 export { ClusterHub } from './durable/cluster-hub.ts';
 export { TenantEvents } from './durable/tenant-events.ts';
+export { RateLimiter } from './durable/rate-limiter.ts';
 
 /**
  * Workers entry: the same createApp(deps) as Node. The app is built once per isolate, on the
@@ -42,6 +44,7 @@ async function buildApp(env: Env, origin: string): Promise<App> {
     bus: new DurableTenantEventBus(env.TENANT_EVENTS, logger),
     secrets: await createAead(config.BERTH_SECRET_KEY, 'tenant-secret'),
     agentSocket: workerAgentSocket(env.CLUSTER_HUB, db),
+    rateLimits: new DurableRateLimitStore(env.RATE_LIMITER),
     // Set by Cloudflare's edge for every request; clients cannot supply their own.
     clientIp: (c) => c.req.header('cf-connecting-ip') ?? null,
   });

@@ -8,9 +8,14 @@ export type Role = z.infer<typeof Role>;
 export const ROLE_RANK: Readonly<Record<Role, number>> = { owner: 4, admin: 3, operator: 2, viewer: 1 };
 
 /** URL-safe tenant handle: 3–40 chars, lower-case letters, digits and inner dashes. */
+/** The shape of a tenant id (a UUID). `:tenant` takes an id or a slug, so no slug may have it. */
+export const TENANT_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A tenant's URL name: 3–40 lower-case letters, digits or dashes, and never shaped like a tenant id. */
 export const Slug = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'use 3–40 lower-case letters, digits or dashes, not starting or ending with a dash');
+  .regex(/^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$/, 'use 3–40 lower-case letters, digits or dashes, not starting or ending with a dash')
+  .refine((s) => !TENANT_ID_SHAPE.test(s), 'a slug cannot have the shape of a tenant id');
 
 const Name = z.string().trim().min(1).max(80);
 const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));

@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   // identity and access
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'ORIGIN_NOT_TRUSTED',
   'NOT_FOUND',
   'ACCOUNT_DEACTIVATED',
   'TOKEN_SCOPE_MISMATCH',
@@ -34,6 +35,7 @@ export const ErrorCode = z.enum([
   'SETUP_TOKEN_INVALID',
   'QUOTA_EXCEEDED',
   'IDEMPOTENCY_KEY_REUSED',
+  'SECRET_ALREADY_SHOWN',
   // agent services and clusters
   'ADMISSION_DENIED',
   'JOIN_TOKEN_INVALID',

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { UI_COMMON_HEADERS, uiPageHeaders } from './ui-headers.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,10 +23,21 @@ const API = /^\/(api\/|healthz$|readyz$)/;
  * Serves the pre-built UI (web/dist) on the API's own origin, so the session cookie just works.
  * Node only, and it reads files, never web code. Answers undefined (let the app answer) for API
  * paths, non-GET/HEAD methods and paths with no file. Qwik's `build/` chunks are content-hashed
- * and cached for a year; pages are revalidated.
+ * and cached for a year; pages are revalidated. Pages carry a CSP that allows their own inline
+ * scripts by hash (worked out once per file version), `frame-ancestors 'none'`, a referrer policy
+ * and nosniff.
  */
 export function staticFiles(root: string): (req: Request) => Promise<Response | undefined> {
   const base = normalize(root + sep);
+  const pageHeaders = new Map<string, { mtimeMs: number; headers: Record<string, string> }>();
+  const headersOf = async (file: string): Promise<Record<string, string>> => {
+    const mtimeMs = statSync(file).mtimeMs;
+    const known = pageHeaders.get(file);
+    if (known?.mtimeMs === mtimeMs) return known.headers;
+    const headers = uiPageHeaders(await readFile(file, 'utf8'));
+    pageHeaders.set(file, { mtimeMs, headers });
+    return headers;
+  };
   return async (req) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     const { pathname } = new URL(req.url);
@@ -45,9 +57,10 @@ export function staticFiles(root: string): (req: Request) => Promise<Response | 
     const immutable = rel.startsWith('/build/') || rel.startsWith('/assets/');
     return new Response(body, {
       headers: {
+        ...UI_COMMON_HEADERS,
+        ...(extname(file) === '.html' ? await headersOf(file) : {}),
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-        'x-content-type-options': 'nosniff',
       },
     });
   };

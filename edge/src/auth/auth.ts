@@ -145,6 +145,8 @@ export function createAuth(opts: AuthOptions) {
       },
     },
     advanced: {
+      // The library turns its origin check off when NODE_ENV is test; keep it on, so tests see what users get.
+      disableOriginCheck: false,
       cookiePrefix: 'berth',
       useSecureCookies: opts.baseUrl.startsWith('https://'),
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },

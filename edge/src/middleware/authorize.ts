@@ -37,7 +37,7 @@ const needUser = (actor: Actor) =>
  * The one authorization gate. Looks up the matched route in the permission table (a route
  * that is not there is refused), resolves `:tenant` against the caller's memberships (a tenant
  * the caller cannot see answers 404, exactly like one that does not exist), checks the role,
- * and records every refusal in the audit log.
+ * and records every refusal of a signed-in caller or token in the audit log.
  */
 export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -56,8 +56,8 @@ export function authorize(deps: AuditDeps): MiddlewareHandler<AppEnv> {
       }
       return next();
     }
-    const actor = c.get('actor');
-    if (actor.kind !== 'anonymous' || isMutating(c.req.method)) {
+    // Anonymous refusals are counted by the error handler, not chained one row each.
+    if (c.get('actor').kind !== 'anonymous') {
       // Denials are written to the tenant's chain only when the caller belongs there; a probe
       // of someone else's tenant goes to the platform chain and leaves their log untouched.
       const ownScope = decision.scope?.role ? decision.scope : undefined;

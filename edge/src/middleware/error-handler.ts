@@ -7,23 +7,28 @@ import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { sqliteCode } from '../audit/record.ts';
+import type { RefusalTally } from '../audit/refusal-tally.ts';
+import { isMutating } from '../permissions.ts';
 
-function envelope(c: Context<AppEnv>, status: ContentfulStatusCode, code: ErrorCode, message: string, details?: unknown) {
+function envelope(c: Context<AppEnv>, status: ContentfulStatusCode, code: ErrorCode, message: string, details?: unknown, headers?: Record<string, string>) {
   return c.json(
     { error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details === undefined ? {} : { details }) } },
     status,
+    headers,
   );
 }
 
 /**
  * The one error boundary. Known errors render their status and code; anything else is logged
  * once (name and code only: driver messages can carry SQL parameters) and answered as a bare 500.
+ * Refused anonymous writes are counted in `refusals` (the audit chain records signed-in callers).
  */
-export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+export function errorHandler(logger: Logger, refusals?: RefusalTally): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { requestId: c.get('requestId'), code: err.code, cause: describe(err.cause) });
-      return envelope(c, err.status, err.code, err.message, err.details);
+      else if ((c.get('actor')?.kind ?? 'anonymous') === 'anonymous' && isMutating(c.req.method)) refusals?.count(err.code);
+      return envelope(c, err.status, err.code, err.message, err.details, err.headers);
     }
     if (err instanceof HTTPException) {
       if (err.status === 413) return envelope(c, 413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');

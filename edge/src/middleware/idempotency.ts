@@ -18,6 +18,10 @@ const IN_PROGRESS = 0;
  * (`Idempotent-Replayed: true`) without running twice. The same key with another body is
  * refused (422 IDEMPOTENCY_KEY_REUSED); a retry while the first is still running gets 409.
  * 5xx answers are not kept, so a retry after a failure runs again. Keys live for 24 hours.
+ *
+ * A success on a route whose answer carries a one-time secret (`oneTimeSecret` in the permission
+ * table: API tokens, join tokens) is kept without its body: the secret is never stored here, and
+ * a retry answers 409 SECRET_ALREADY_SHOWN (with the first answer's status) instead of the secret.
  */
 export function idempotency(deps: { db: Db; clock: Clock }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -40,6 +44,9 @@ export function idempotency(deps: { db: Db; clock: Clock }): MiddlewareHandler<A
       if (!prior) throw new AppError(409, 'CONFLICT', 'retry with this Idempotency-Key');
       if (prior.requestHash !== requestHash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
       if (prior.status === IN_PROGRESS) throw new AppError(409, 'CONFLICT', 'a request with this Idempotency-Key is still running');
+      if (prior.status < 300 && c.get('rule')?.oneTimeSecret) {
+        throw new AppError(409, 'SECRET_ALREADY_SHOWN', 'this request already succeeded; its one-time secret was shown once and is not repeated', { status: prior.status });
+      }
       return new Response(prior.body, { status: prior.status, headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
     }
 
@@ -54,7 +61,8 @@ export function idempotency(deps: { db: Db; clock: Clock }): MiddlewareHandler<A
       await deps.db.delete(idempotencyRecord).where(where);
       return;
     }
-    const body = await c.res.clone().text();
+    const withheld = c.res.status < 300 && c.get('rule')?.oneTimeSecret;
+    const body = withheld ? '' : await c.res.clone().text();
     await deps.db.update(idempotencyRecord).set({ status: c.res.status, body }).where(where);
   };
 }

@@ -27,9 +27,18 @@ async function tokensMatch(expected: string, given: string): Promise<boolean> {
 }
 
 /**
- * First boot: with the one-time token, creates the first platform admin. The 'setup' row is
- * inserted in the same batch as the user, so two racing calls cannot both succeed, and every
- * call after the first is refused.
+ * Refuses at once, before any password hashing, when setup already ran or the token is wrong:
+ * anonymous callers must not be able to buy a 128 MiB scrypt run with a guess.
+ */
+async function precheck(deps: Pick<ServiceDeps, 'db'>, setupToken: string | undefined, given: string): Promise<void> {
+  if (await isSetupDone(deps)) throw new AppError(409, 'SETUP_ALREADY_DONE', 'setup has already been completed');
+  if (!setupToken || !(await tokensMatch(setupToken, given))) throw new AppError(403, 'SETUP_TOKEN_INVALID', 'the setup token is not valid');
+}
+
+/**
+ * First boot: with the one-time token, creates the first platform admin. The token and state are
+ * checked before the password is hashed; the 'setup' row is inserted in the same batch as the
+ * user, so two racing calls cannot both succeed, and every call after the first is refused.
  *
  * The administrator's email counts as verified: the setup token reaches only the operator
  * (their console or secret store), and the operator already controls the deployment (database,
@@ -37,13 +46,11 @@ async function tokensMatch(expected: string, given: string): Promise<boolean> {
  * before SMTP is configured.
  */
 export async function runSetup(deps: ServiceDeps, req: RequestFacts, setupToken: string | undefined, body: SetupBody) {
+  await precheck(deps, setupToken, body.token);
   const userId = crypto.randomUUID();
   const passwordHash = await deps.passwords.hash(body.password);
   return commitAudited(deps, req, PLATFORM_CHAIN, null, async () => {
-    if (await isSetupDone(deps)) throw new AppError(409, 'SETUP_ALREADY_DONE', 'setup has already been completed');
-    if (!setupToken || !(await tokensMatch(setupToken, body.token))) {
-      throw new AppError(403, 'SETUP_TOKEN_INVALID', 'the setup token is not valid');
-    }
+    await precheck(deps, setupToken, body.token);
     const taken = await deps.db.select({ id: user.id }).from(user).where(eq(user.email, body.email)).get();
     if (taken) throw new AppError(409, 'CONFLICT', 'that email cannot be used for the administrator');
     const now = deps.clock.now();

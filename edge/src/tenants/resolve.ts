@@ -1,6 +1,6 @@
-import { and, eq, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { membership, tenant, type Db } from '@berth/db';
-import type { Role } from '@berth/protocol';
+import { TENANT_ID_SHAPE, type Role } from '@berth/protocol';
 
 export interface ResolvedTenant {
   tenantId: string;
@@ -8,7 +8,11 @@ export interface ResolvedTenant {
   status: 'active' | 'deleting';
 }
 
-const byIdOrSlug = (ref: string) => or(eq(tenant.id, ref), eq(tenant.slug, ref));
+/**
+ * A reference is an id when it has the shape of one and a slug otherwise, never both: slugs
+ * cannot take that shape (protocol Slug), so one tenant's slug cannot shadow another's id.
+ */
+const byIdOrSlug = (ref: string) => (TENANT_ID_SHAPE.test(ref) ? eq(tenant.id, ref.toLowerCase()) : eq(tenant.slug, ref));
 
 /** The tenant named by id or slug, regardless of who asks. Only for routes that do not reveal contents. */
 export async function findTenant(db: Db, ref: string): Promise<ResolvedTenant | undefined> {

@@ -7,6 +7,8 @@ import { createMemoryLogger } from '../../src/logger.ts';
 type MemoryLogger = ReturnType<typeof createMemoryLogger>;
 import { createScryptPasswordHasher } from '../../src/adapters/scrypt-password.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { Context } from 'hono';
+import type { PasswordHasher } from '../../src/auth/password-hasher.ts';
 import { createAgentDeps } from '../../src/compose.ts';
 import { agentLimitsOf } from '../../src/agents/agent-limits.ts';
 import { retentionOf } from '../../src/agents/retention.ts';
@@ -59,6 +61,14 @@ export interface Harness {
 
 export const PASSWORD = 'correct-horse-battery';
 
+const UNLIMITED: RawEnv = {
+  BERTH_RATE_LIMIT_ANONYMOUS: '1000000',
+  BERTH_RATE_LIMIT_USER: '1000000',
+  BERTH_RATE_LIMIT_TOKEN: '1000000',
+  BERTH_RATE_LIMIT_TENANT: '1000000',
+  BERTH_RATE_LIMIT_AUTH: '1000000',
+};
+
 function cookieFrom(res: Response): string {
   return res.headers
     .getSetCookie()
@@ -73,6 +83,8 @@ export async function createHarness(
   clock?: Clock,
   opts: {
     sameDatabaseAs?: Harness;
+    passwords?: PasswordHasher;
+    clientIp?: (c: Context) => string | null;
     /**
      * Where mail goes: `capture` (default) keeps it in memory; `log` is the log mailer of an
      * install without SMTP, read back from the log lines; `smtp` sends through the SMTP server
@@ -84,7 +96,9 @@ export async function createHarness(
   // A second app on the same database file: what two edge instances behind one libSQL look like.
   const t = opts.sameDatabaseAs ? await reopen(opts.sameDatabaseAs.url) : await createTestDb();
   const logger = createMemoryLogger();
-  const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...env });
+  // In-process calls have no client address, so they all share one anonymous bucket: limits
+  // stay out of the way unless a test sets them (edge/test/http/rate-limit.test.ts does).
+  const config = loadConfig({ BERTH_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789', ...UNLIMITED, ...env });
   const theClock = clock ?? { now: () => new Date() };
   const { mailer, inbox } = mailSetup(opts.mail ?? { kind: 'capture' }, config, logger);
   const agentDeps = await createAgentDeps({ db: t.db, clock: theClock, logger, secretKey: config.BERTH_SECRET_KEY, limits: agentLimitsOf(config), retention: retentionOf(config) });
@@ -94,10 +108,11 @@ export async function createHarness(
     db: t.db,
     logger,
     clock: theClock,
-    passwords: createScryptPasswordHasher(),
+    passwords: opts.passwords ?? createScryptPasswordHasher(),
     baseUrl: BASE,
     setupToken: SETUP_TOKEN,
     mailer,
+    ...(opts.clientIp ? { clientIp: opts.clientIp } : {}),
   });
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Response> => {

@@ -1,3 +1,4 @@
+import './zod-csp.ts';
 import { StatusStreamEvent } from '@berth/protocol';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

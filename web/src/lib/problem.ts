@@ -1,3 +1,4 @@
+import './zod-csp.ts';
 import { ErrorEnvelope, FieldIssue } from '@berth/protocol';
 import { z } from 'zod';
 

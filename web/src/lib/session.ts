@@ -1,3 +1,5 @@
+import { safeRedirectPath } from './safe-redirect.ts';
+
 /** Browser-side helpers: the query string (pages are static, ids travel as `?t=…&a=…`) and memory of the last tenant. */
 const LAST_TENANT = 'berth.lastTenant';
 
@@ -31,7 +33,7 @@ export function go(path: string) {
   window.location.assign(path);
 }
 
-/** Where to come back to after signing in: only same-site paths. */
+/** Where to come back to after signing in: only paths on this origin (see safeRedirectPath). */
 export function safeNext(raw: string): string {
-  return raw.startsWith('/') && !raw.startsWith('//') ? raw : '/';
+  return safeRedirectPath(raw, window.location.origin);
 }

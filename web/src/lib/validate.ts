@@ -1,3 +1,4 @@
+import './zod-csp.ts';
 import type { z } from 'zod';
 import type { FieldIssue } from '@berth/protocol';
 

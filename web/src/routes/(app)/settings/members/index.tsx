@@ -1,3 +1,4 @@
+import '../../../../lib/zod-csp.ts';
 import { $, component$, useSignal, useStore, useVisibleTask$ } from '@builder.io/qwik';
 import type { DocumentHead } from '@builder.io/qwik-city';
 import { CreateInvitationBody, ROLE_RANK, Role, type Invitation, type JoinRequest, type Member } from '@berth/protocol';
