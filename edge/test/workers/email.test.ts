@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { Me } from '@berth/protocol';
-import { LOG_MAILER_MESSAGE } from '../../src/mail/mailer.ts';
-import { tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '../support/inbox.ts';
+import { tokenIn, VERIFY_SUBJECT } from '../support/inbox.ts';
+import { mailsIn } from './logged-mail.ts';
 import { startWorker, type WorkerHarness } from './worker-harness.ts';
-
-const LoggedMail = z.object({ msg: z.literal(LOG_MAILER_MESSAGE), to: z.string(), subject: z.string(), text: z.string() });
 
 /** Workers have no SMTP client: account mail goes to the Worker's log, which the operator reads. */
 describe('account mail on Workers (workerd)', () => {
@@ -14,18 +11,6 @@ describe('account mail on Workers (workerd)', () => {
     w = await startWorker();
   });
   afterAll(() => w?.close());
-
-  const mailsIn = (logs: string[]): ReceivedMail[] =>
-    logs.flatMap((line) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        return [];
-      }
-      const mail = LoggedMail.safeParse(parsed);
-      return mail.success ? [mail.data] : [];
-    });
 
   it('writes the verification mail to the log, and its link verifies the account signed in', async () => {
     const email = 'verify@workers.test';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CreatedApiToken, Invitation, Tenant } from '@berth/protocol';
 import { startWorker, type Caller, type WorkerHarness } from './worker-harness.ts';
+import { verifyEmail } from './logged-mail.ts';
 
 const KEEPALIVE_MS = 200;
 /** What workerd, D1 and a loaded machine may add on top of one keep-alive. */
@@ -57,6 +58,7 @@ describe('event streams on Workers re-checked on every keep-alive', () => {
 
   it('ends a removed member’s stream', async () => {
     const member = await w.signUp('stream-member@workers.test');
+    await verifyEmail(w, 'stream-member@workers.test', member);
     const inv = await w.json(Invitation, 'POST', `/api/v1/tenants/${tenant.slug}/invitations`, 201, { ...owner, body: { email: 'stream-member@workers.test', role: 'viewer' } });
     await w.json(z.unknown(), 'POST', `/api/v1/invitations/${inv.id}/accept`, 200, member);
     await endsWithinOneKeepAlive(member, () => w.json(z.unknown(), 'DELETE', `/api/v1/tenants/${tenant.slug}/members/${member.userId}`, 200, owner));
@@ -69,6 +71,7 @@ describe('event streams on Workers re-checked on every keep-alive', () => {
 
   it('ends the stream of a token whose creator is removed', async () => {
     const admin = await w.signUp('stream-admin@workers.test');
+    await verifyEmail(w, 'stream-admin@workers.test', admin);
     const inv = await w.json(Invitation, 'POST', `/api/v1/tenants/${tenant.slug}/invitations`, 201, { ...owner, body: { email: 'stream-admin@workers.test', role: 'admin' } });
     await w.json(z.unknown(), 'POST', `/api/v1/invitations/${inv.id}/accept`, 200, admin);
     const token = await w.json(CreatedApiToken, 'POST', `/api/v1/tenants/${tenant.slug}/tokens`, 201, { ...admin, body: { name: 'stream', role: 'viewer' } });
