@@ -5,7 +5,7 @@ import type { Logger } from './logger.ts';
 import type { Clock } from './clock.ts';
 import type { PasswordHasher } from './auth/password-hasher.ts';
 import type { EdgeKey } from './agents/edge-key.ts';
-import type { CommandSink } from './services/agent-services.ts';
+import type { CommandSink } from './agent-services/index.ts';
 import type { TenantEventBus } from './events/tenant-event-bus.ts';
 import type { Aead } from './crypto/aead.ts';
 import type { Mailer } from './mail/mailer.ts';

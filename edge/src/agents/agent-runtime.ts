@@ -11,7 +11,7 @@ import { Dispatcher } from './dispatcher.ts';
 import type { AgentLimits } from './agent-limits.ts';
 import { pruneExpired, PRUNE_EVERY_MS, type RetentionPolicy } from './retention.ts';
 import { AgentSession, type SocketLike } from './agent-session.ts';
-import { observe } from './status.ts';
+import { observe } from '../agent-services/observe.ts';
 import { recordDrift } from './drift.ts';
 import { enqueueReconcile, reconcileInFlight, RECONCILE_EVERY_MS } from './reconcile.ts';
 
@@ -106,11 +106,11 @@ export class AgentRuntime {
     const status = this.#deps;
     if (!result.ok) {
       if (SERVICE_KINDS.has(row.kind) || row.kind === 'service.remove') {
-        await observe(status, row.agentServiceId, { status: 'failed', reason: `${result.error.code}: ${result.error.message}` });
+        await observe(status, row.agentServiceId, 'command-failed', { reason: `${result.error.code}: ${result.error.message}` });
       }
       return;
     }
-    if (row.kind === 'service.remove') await observe(status, row.agentServiceId, { status: 'removed', reason: null });
+    if (row.kind === 'service.remove') await observe(status, row.agentServiceId, 'remove-done', { reason: null });
   }
 
   /**
@@ -134,11 +134,11 @@ export class AgentRuntime {
       if (event.status === 'removed' && owned.status === 'removed') continue;
       if (event.status === 'removed' && owned.status !== 'removing') {
         this.#deps.logger.warn('agent service vanished from the swarm', { agentId, clusterId, tenantId: event.tenantId, agentServiceId: event.agentServiceId });
-        await observe(this.#deps, event.agentServiceId, { status: 'degraded', reason: 'the swarm service disappeared; reconciling', tasks: [] });
+        await observe(this.#deps, event.agentServiceId, 'vanished', { reason: 'the swarm service disappeared; reconciling', tasks: [] });
         drifted = true;
         continue;
       }
-      await observe(this.#deps, event.agentServiceId, { status: event.status, reason: event.reason ?? null, tasks: event.tasks });
+      await observe(this.#deps, event.agentServiceId, 'observed', { status: event.status, reason: event.reason ?? null, tasks: event.tasks });
     }
     if (drifted) await this.reconcile(clusterId);
   }

@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { agentService, agentServiceEvent } from '@berth/db';
+import { agentService } from '@berth/db';
 import { ReconcileData, type CommandResult, type DriftEntry } from '@berth/protocol';
 import type { Logger } from '../logger.ts';
-import type { StatusDeps } from './status.ts';
+import type { StatusDeps } from '../agent-services/observe.ts';
+import { commitBatch, publish, statusBatch, transition } from '../agent-services/transition.ts';
 
 const WHAT: Record<DriftEntry['drift'], string> = {
   missing: 'the swarm service was missing',
@@ -45,9 +46,9 @@ export async function recordDrift(deps: StatusDeps & { logger: Logger }, agentId
       .where(and(eq(agentService.id, e.agentServiceId), eq(agentService.tenantId, e.tenantId), eq(agentService.clusterId, clusterId)))
       .get();
     if (!row) continue;
-    const now = deps.clock.now();
-    const reason = driftReason(e);
-    await deps.db.insert(agentServiceEvent).values({ id: crypto.randomUUID(), tenantId: row.tenantId, agentServiceId: row.id, status: row.status, reason, at: now });
-    deps.bus.publish(row.tenantId, { agentServiceId: row.id, name: row.name, status: row.status, reason, at: now.toISOString() });
+    const batch = statusBatch(deps.db, deps.clock.now());
+    transition(batch, row, { event: 'drift', reason: driftReason(e) });
+    await commitBatch(batch);
+    publish(deps.bus, batch);
   }
 }

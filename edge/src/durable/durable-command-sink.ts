@@ -2,7 +2,7 @@ import { waitUntil } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { command, type Db } from '@berth/db';
 import type { CommandResult } from '@berth/protocol';
-import type { CommandSink } from '../services/agent-services.ts';
+import type { CommandSink } from '../agent-services/index.ts';
 import type { ClusterHub } from './cluster-hub.ts';
 
 /**

@@ -13,7 +13,7 @@ import {
   UsageHistory,
   UsageHistoryQuery,
 } from '@berth/protocol';
-import { changeLifecycle, createAgentService, getAgentService, listAgentServices, tailLogs, updateAgentService, usage, type AgentServiceDeps } from '../services/agent-services.ts';
+import { changeLifecycle, createAgentService, getAgentService, listAgentServices, tailLogs, updateAgentService, usage, type AgentServiceDeps } from '../agent-services/index.ts';
 import { usageHistory } from '../services/usage-history.ts';
 import { errors, json, jsonBody, TenantParam, type App } from './openapi.ts';
 import { requestFacts, scopeOf } from './request-facts.ts';

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { CreateTenantBody, Quota, Tenant, UpdateTenantBody } from '@berth/protocol';
 import { deleteTenant } from '../services/tenant-deletion.ts';
-import type { AgentServiceDeps } from '../services/agent-services.ts';
+import type { AgentServiceDeps } from '../agent-services/index.ts';
 import { createTenant, getQuota, getTenant, listMyTenants, putQuota, updateTenant } from '../services/tenants.ts';
 import { errors, json, jsonBody, TenantParam, type App } from './openapi.ts';
 import { requestFacts, scopeOf } from './request-facts.ts';

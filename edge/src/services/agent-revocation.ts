@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { commitAudited } from '../audit/record.ts';
 import { PLATFORM_CHAIN } from '../audit/store.ts';
 import type { ServiceDeps } from './service-deps.ts';
-import type { CommandSink } from './agent-services.ts';
+import type { CommandSink } from '../agent-services/index.ts';
 import { findClusterFor } from './clusters.ts';
 
 export interface RevocationDeps extends ServiceDeps {
