@@ -1,6 +1,7 @@
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
-import { timestamp } from './columns.ts';
+import { Command, CommandResult } from '@berth/protocol';
+import { jsonOrInvalid, timestamp } from './columns.ts';
 import { tenant } from './tenants.ts';
 import { cluster, agent } from './clusters.ts';
 
@@ -95,14 +96,17 @@ export const command = sqliteTable(
     tenantId: text().notNull(),
     agentServiceId: text(),
     kind: text().notNull(),
-    /** JSON Command; secret.ensure carries no value here (filled from agent_service_secret at send). */
-    payload: text().notNull(),
+    /**
+     * The Command; secret.ensure carries no value here (filled from agent_service_secret at send).
+     * Unreadable reads as StoredJsonInvalid, and the dispatcher fails that command alone.
+     */
+    payload: jsonOrInvalid('command.payload', Command).notNull(),
     status: text({ enum: ['queued', 'sent', 'done', 'failed', 'cancelled'] }).notNull().default('queued'),
     agentId: text().references(() => agent.id),
     seq: integer(),
     attempts: integer().notNull().default(0),
-    /** JSON CommandResult once the agent answered. */
-    result: text(),
+    /** The CommandResult once the agent answered. */
+    result: jsonOrInvalid('command.result', CommandResult),
     /** Who asked (user id or token id): their revocation cancels what is still queued. */
     actorType: text().notNull(),
     actorId: text(),

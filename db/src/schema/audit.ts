@@ -1,4 +1,6 @@
 import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import { jsonOrInvalid } from './columns.ts';
 
 /**
  * Tamper-evident audit log. Each `chain` (a tenant id, or 'platform') is a hash chain:
@@ -22,7 +24,8 @@ export const auditLog = sqliteTable(
     result: text({ enum: ['success', 'denied', 'failure'] }).notNull(),
     requestId: text().notNull(),
     ip: text(),
-    details: text(),
+    /** Part of the hashed row: unreadable reads as StoredJsonInvalid so a tampered row can still be listed and verified. */
+    details: jsonOrInvalid('audit_log.details', z.record(z.string(), z.unknown()).nullable()),
     prevHash: text().notNull(),
     hash: text().notNull(),
   },

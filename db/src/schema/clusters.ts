@@ -1,6 +1,10 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
-import { timestamp } from './columns.ts';
+import { z } from 'zod';
+import { Ed25519PublicJwk } from '@berth/protocol';
+import { json, jsonOrInvalid, timestamp } from './columns.ts';
 import { tenant } from './tenants.ts';
+
+const StringList = z.array(z.string());
 
 /**
  * A Docker Swarm that Berth drives. `ownerTenantId` null = a shared cluster registered by a
@@ -11,10 +15,10 @@ export const cluster = sqliteTable('cluster', {
   name: text().notNull(),
   ownerTenantId: text().references(() => tenant.id, { onDelete: 'cascade' }),
   allowManagerPlacement: integer({ mode: 'boolean' }).notNull().default(true),
-  /** JSON array of registries tenants may pull from (see protocol admission). */
-  allowedRegistries: text().notNull(),
-  /** JSON array of node label keys tenant placement constraints may use (see protocol admission). */
-  allowedPlacementLabels: text().notNull().default('[]'),
+  /** Registries tenants may pull from (see protocol admission). */
+  allowedRegistries: json('cluster.allowed_registries', StringList).notNull(),
+  /** Node label keys tenant placement constraints may use (see protocol admission). */
+  allowedPlacementLabels: json('cluster.allowed_placement_labels', StringList).notNull().default([]),
   /** The volume driver tenant volumes use, without driver options. */
   volumeDriver: text().notNull().default('local'),
   createdBy: text().notNull(),
@@ -42,7 +46,8 @@ export const agent = sqliteTable(
     clusterId: text()
       .notNull()
       .references(() => cluster.id, { onDelete: 'cascade' }),
-    publicKeyJwk: text().notNull(),
+    /** Unreadable reads as StoredJsonInvalid: the agent is refused, other agents are unaffected. */
+    publicKeyJwk: jsonOrInvalid('agent.public_key_jwk', Ed25519PublicJwk).notNull(),
     hostname: text().notNull(),
     swarmNodeId: text().notNull(),
     version: text().notNull(),

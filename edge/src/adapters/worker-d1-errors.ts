@@ -1,17 +1,17 @@
+import { DbError } from '@berth/db';
+
 /**
  * D1 reports SQLite failures as plain messages ("D1_ERROR: UNIQUE constraint failed: …:
  * SQLITE_CONSTRAINT"), without the `code` / `extendedCode` fields libSQL sets. Berth classifies
- * write failures by those codes (a uniqueness race is a retryable 409, a trigger refusal a 500),
- * so this wraps the binding and rethrows D1 errors with the codes SQLite would have given.
+ * write failures by those codes (`isConflict` in @berth/db: a uniqueness race is a retryable 409,
+ * a trigger refusal a 500), so this wraps the binding and rethrows D1 errors with the codes
+ * SQLite would have given.
  */
-export class D1SqliteError extends Error {
-  override name = 'D1SqliteError';
-  readonly code: string;
+export class D1SqliteError extends DbError {
   readonly extendedCode: string | undefined;
 
   constructor(code: string, extendedCode: string | undefined, cause: unknown) {
-    super(`database refused the statement (${extendedCode ?? code})`, { cause });
-    this.code = code;
+    super(code, `database refused the statement (${extendedCode ?? code})`, { cause });
     this.extendedCode = extendedCode;
   }
 }

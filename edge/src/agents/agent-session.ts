@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { agent, type Db } from '@berth/db';
-import { AgentMessage, CLOSE_POLICY_VIOLATION, Ed25519PublicJwk, type EdgeMessage, type EventsClaims } from '@berth/protocol';
+import { agent, StoredJsonInvalid, type Db } from '@berth/db';
+import { AgentMessage, CLOSE_POLICY_VIOLATION, type EdgeMessage, type EventsClaims } from '@berth/protocol';
 import type { CryptoKey } from 'jose';
 import type { AgentHub, AgentLink } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
@@ -125,9 +125,8 @@ export class AgentSession {
       .where(and(eq(agent.id, agentId), isNull(agent.revokedAt)))
       .get();
     if (!row) return this.#fail('UNKNOWN_AGENT', 'agent is not enrolled');
-    const jwk = Ed25519PublicJwk.safeParse(JSON.parse(row.publicKeyJwk));
-    if (!jwk.success) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
-    this.#ready(row.id, row.clusterId, await importAgentKey(jwk.data));
+    if (row.publicKeyJwk instanceof StoredJsonInvalid) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
+    this.#ready(row.id, row.clusterId, await importAgentKey(row.publicKeyJwk));
     this.#attach();
   }
 
@@ -151,9 +150,8 @@ export class AgentSession {
       .where(and(eq(agent.id, frame.agentId), isNull(agent.revokedAt)))
       .get();
     if (!row) return this.#fail('UNKNOWN_AGENT', 'agent is not enrolled');
-    const jwk = Ed25519PublicJwk.safeParse(JSON.parse(row.publicKeyJwk));
-    if (!jwk.success) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
-    const key = await importAgentKey(jwk.data);
+    if (row.publicKeyJwk instanceof StoredJsonInvalid) return this.#fail('UNKNOWN_AGENT', 'agent key unreadable');
+    const key = await importAgentKey(row.publicKeyJwk);
     const claims = await verifyHello(frame.proof, key, row.id, this.#deps.clock.now());
     if (claims.nonce !== this.#nonce) return this.#fail('AGENT_SIGNATURE_INVALID', 'proof is for another challenge');
     clearTimeout(this.#helloTimer);

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { agent, agentServiceSecret, command, membership, user, type Db } from '@berth/db';
-import { CLOSE_POLICY_VIOLATION, Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
+import { agent, agentServiceSecret, command, membership, StoredJsonInvalid, user, type Db } from '@berth/db';
+import { CLOSE_POLICY_VIOLATION, type Command, ROLE_RANK, type CommandResult, type EdgeMessage, type ResultClaims, type Role } from '@berth/protocol';
 import type { AgentHub } from '../hub/agent-hub.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -173,8 +173,8 @@ export class Dispatcher {
     if (!row || row.status === 'done' || row.status === 'failed' || row.status === 'cancelled') return; // unknown, moved, dropped, or a duplicate answer
     const status = claims.result.ok ? 'done' : 'failed';
     // logs.tail answers can be large and are tenant data: keep the outcome, not the lines.
-    const stored = row.kind === 'logs.tail' && claims.result.ok ? { ok: true } : claims.result;
-    await db.update(command).set({ status, result: JSON.stringify(stored), doneAt: clock.now() }).where(eq(command.id, row.id));
+    const stored: CommandResult = row.kind === 'logs.tail' && claims.result.ok ? { ok: true } : claims.result;
+    await db.update(command).set({ status, result: stored, doneAt: clock.now() }).where(eq(command.id, row.id));
     await this.#deps.onResult(row, claims.result);
     this.#waiters.get(row.id)?.(claims.result);
     this.#waiters.delete(row.id);
@@ -286,7 +286,7 @@ export class Dispatcher {
     if (!row.agentId || row.seq === null) return undefined;
     const cmd = await this.#materialize(row);
     if (!cmd) {
-      await this.#deps.db.update(command).set({ status: 'failed', result: JSON.stringify({ ok: false, error: { code: 'INVALID_COMMAND', message: 'stored command is unreadable' } }) }).where(eq(command.id, row.id));
+      await this.#deps.db.update(command).set({ status: 'failed', result: { ok: false, error: { code: 'INVALID_COMMAND', message: 'stored command is unreadable' } } }).where(eq(command.id, row.id));
       return undefined;
     }
     const jws = await signCommand(this.#deps.edgeKey, { agentId: row.agentId, jti: row.id, seq: row.seq, cmd, now: this.#deps.clock.now() });
@@ -295,9 +295,8 @@ export class Dispatcher {
 
   /** The stored command, with a secret's value joined in from the sealed store. */
   async #materialize(row: CommandRow): Promise<Command | undefined> {
-    const parsed = Command.safeParse(JSON.parse(row.payload));
-    if (!parsed.success) return undefined;
-    const cmd = parsed.data;
+    const cmd = row.payload;
+    if (cmd instanceof StoredJsonInvalid) return undefined;
     if (cmd.kind !== 'secret.ensure' || !row.agentServiceId) return cmd;
     const secret = await this.#deps.db
       .select({ ciphertext: agentServiceSecret.ciphertext })

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose';
-import { platformState, type Db } from '@berth/db';
+import { platformState, StoredJsonInvalid, type Db } from '@berth/db';
 import { Ed25519PublicJwk, SIGNING_ALG } from '@berth/protocol';
 import { createAead } from '../crypto/aead.ts';
 
@@ -33,7 +33,8 @@ export async function loadOrCreateEdgeKey(db: Db, secret: string): Promise<EdgeK
   const read = async (): Promise<EdgeKey | undefined> => {
     const row = await db.select().from(platformState).where(eq(platformState.key, KEY_ROW)).get();
     if (!row) return undefined;
-    const stored = StoredKey.parse(JSON.parse(row.value));
+    if (row.value instanceof StoredJsonInvalid) throw row.value;
+    const stored = StoredKey.parse(row.value);
     const priv = PrivateJwk.parse(JSON.parse(await aead.decrypt(stored.sealedPrivateJwk)));
     return { kid: stored.kid, publicJwk: stored.publicJwk, privateKey: await importPrivate(priv) };
   };
@@ -44,7 +45,7 @@ export async function loadOrCreateEdgeKey(db: Db, secret: string): Promise<EdgeK
   const priv = PrivateJwk.parse(await exportJWK(privateKey));
   const publicJwk = Ed25519PublicJwk.parse({ kty: priv.kty, crv: priv.crv, x: priv.x });
   const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
-  const value = JSON.stringify({ kid, publicJwk, sealedPrivateJwk: await aead.encrypt(JSON.stringify(priv)) });
+  const value = { kid, publicJwk, sealedPrivateJwk: await aead.encrypt(JSON.stringify(priv)) };
   await db.insert(platformState).values({ key: KEY_ROW, value, updatedAt: new Date() }).onConflictDoNothing();
   const stored = await read();
   if (!stored) throw new Error('edge signing key could not be stored');

@@ -24,7 +24,7 @@ export function enqueueCommand(db: Db, e: Enqueue) {
     tenantId: e.tenantId,
     agentServiceId: e.agentServiceId,
     kind: e.cmd.kind,
-    payload: JSON.stringify(payload),
+    payload,
     status: 'queued',
     actorType: e.actor.kind,
     actorId: actorId(e.actor),

@@ -1,5 +1,5 @@
 import type { BatchItem } from 'drizzle-orm/batch';
-import { auditLog, type Db } from '@berth/db';
+import { auditLog, isConflict, type Db } from '@berth/db';
 import { AppError } from '../errors.ts';
 import { actorId, type RequestFacts } from '../context.ts';
 import type { Clock } from '../clock.ts';
@@ -141,36 +141,12 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** SQLite's result code for an error, looking through wrapper errors' causes. */
-export function sqliteCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) return code;
-  }
-  return undefined;
-}
-
-/** SQLite's extended result code (e.g. SQLITE_CONSTRAINT_UNIQUE), when the driver reports one. */
-function sqliteExtendedCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const { extendedCode, code } = e as { extendedCode?: unknown; code?: unknown };
-    if (typeof extendedCode === 'string' && extendedCode.startsWith('SQLITE_')) return extendedCode;
-    if (typeof code === 'string' && /^SQLITE_[A-Z]+_[A-Z_]+$/.test(code)) return code;
-  }
-  return undefined;
-}
-
-/** Constraint failures that mean the data changed underneath the plan: the client may reload and retry. */
-const CONFLICTS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
-
 /**
  * Maps a failed batch to a stable error without echoing SQL or parameters. Only uniqueness and
  * reference races are conflicts; any other refusal (a trigger guarding the audit log, a CHECK)
  * is the server's fault, so the change fails with a 500 rather than inviting endless retries.
  */
 function classifyWriteError(err: unknown): AppError {
-  const extended = sqliteExtendedCode(err);
-  const conflict = extended ? CONFLICTS.has(extended) : sqliteCode(err)?.startsWith('SQLITE_CONSTRAINT');
-  if (conflict) return new AppError(409, 'CONFLICT', 'the change conflicts with current state; reload and retry');
+  if (isConflict(err)) return new AppError(409, 'CONFLICT', 'the change conflicts with current state; reload and retry');
   return new AppError(500, 'INTERNAL', 'the change could not be saved', undefined, { cause: err });
 }

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
-import { auditLog, type Db } from '@berth/db';
+import { auditLog, StoredJsonInvalid, type Db } from '@berth/db';
 import type { AuditEntry } from '@berth/protocol';
 import { chainHash, GENESIS, type ChainRow, type HashedRow } from './chain.ts';
 
@@ -34,19 +33,15 @@ export async function nextRow(chain: string, head: ChainHead, facts: AuditFacts)
   return {
     ...row,
     at: facts.at.getTime(),
-    details: row.details === null ? null : JSON.stringify(row.details),
+    details: row.details,
     prevHash: head.hash,
     hash,
   };
 }
 
-const Details = z.record(z.string(), z.unknown()).nullable();
-
-function parseDetails(text: string | null): Record<string, unknown> | null {
-  if (text === null) return null;
-  const parsed = Details.safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data : { unreadable: true };
-}
+/** Details that no longer read as an object (a tampered row) are listed as such; the chain check flags the row. */
+const readableDetails = (details: AuditRow['details']): Record<string, unknown> | null =>
+  details instanceof StoredJsonInvalid ? { unreadable: true } : details;
 
 export function toEntry(row: AuditRow): AuditEntry & HashedRow {
   return {
@@ -63,7 +58,7 @@ export function toEntry(row: AuditRow): AuditEntry & HashedRow {
     result: row.result,
     requestId: row.requestId,
     ip: row.ip,
-    details: parseDetails(row.details),
+    details: readableDetails(row.details),
     prevHash: row.prevHash,
     hash: row.hash,
   };

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { and, eq, inArray } from 'drizzle-orm';
-import { command } from '@berth/db';
-import { AgentMessage, CLOSE_POLICY_VIOLATION, CommandResult } from '@berth/protocol';
+import { command, StoredJsonInvalid } from '@berth/db';
+import { AgentMessage, CLOSE_POLICY_VIOLATION, type CommandResult } from '@berth/protocol';
 import type { AgentSession, SocketLike } from '../agents/agent-session.ts';
 import type { AgentRuntime } from '../agents/agent-runtime.ts';
 import { createAgentDeps } from '../compose.ts';
@@ -121,10 +121,7 @@ export class ClusterHub extends DurableObject<Env> {
     const waiting = rt.agents.dispatcher.waitFor(commandId, timeoutMs);
     // The answer may have come before this call did.
     const row = await rt.db.select({ status: command.status, result: command.result }).from(command).where(eq(command.id, commandId)).get();
-    if (row?.result && (row.status === 'done' || row.status === 'failed')) {
-      const stored = CommandResult.safeParse(JSON.parse(row.result));
-      if (stored.success) return stored.data;
-    }
+    if (row?.result && !(row.result instanceof StoredJsonInvalid) && (row.status === 'done' || row.status === 'failed')) return row.result;
     return waiting;
   }
 

@@ -2,11 +2,11 @@ import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from '
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import type { ErrorCode } from '@berth/protocol';
+import { sqliteCode } from '@berth/db';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { sqliteCode } from '../audit/record.ts';
 import type { RefusalTally } from '../audit/refusal-tally.ts';
 import { isMutating } from '../permissions.ts';
 

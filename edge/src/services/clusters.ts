@@ -1,5 +1,4 @@
 import { and, asc, count, eq, gt, isNull, or } from 'drizzle-orm';
-import { z } from 'zod';
 import { agent, cluster, joinToken, type Db } from '@berth/db';
 import { AdmissionPolicy, type Cluster, type ClusterJoin, type CreateClusterBody } from '@berth/protocol';
 import { actorId, type RequestFacts, type TenantScope } from '../context.ts';
@@ -12,7 +11,6 @@ import { UNREACHABLE_AFTER_MS } from '../agents/agent-session.ts';
 import { sha256Hex } from '../agents/naming.ts';
 
 type ClusterRow = typeof cluster.$inferSelect;
-const StringList = z.array(z.string());
 
 export interface ClusterDeps extends ServiceDeps {
   edgeKid: string;
@@ -53,15 +51,12 @@ function randomSecret(): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-const registriesOf = (row: ClusterRow): string[] => StringList.parse(JSON.parse(row.allowedRegistries));
-const placementLabelsOf = (row: ClusterRow): string[] => StringList.parse(JSON.parse(row.allowedPlacementLabels));
-
-/** The cluster's admission policy, validated at the read (the row holds JSON columns). */
+/** The cluster's admission policy (the lists were parsed at read; the policy's own limits apply here). */
 export function admissionPolicyOf(row: ClusterRow): AdmissionPolicy {
   return AdmissionPolicy.parse({
-    allowedRegistries: registriesOf(row),
+    allowedRegistries: row.allowedRegistries,
     allowManagerPlacement: row.allowManagerPlacement,
-    allowedPlacementLabels: placementLabelsOf(row),
+    allowedPlacementLabels: row.allowedPlacementLabels,
     volumeDriver: row.volumeDriver,
   });
 }
@@ -86,8 +81,8 @@ export async function clusterDto(db: Db, row: ClusterRow, now: Date, view: Clust
     shared: row.ownerTenantId === null,
     ownerTenantId: row.ownerTenantId,
     allowManagerPlacement: row.allowManagerPlacement,
-    allowedRegistries: registriesOf(row),
-    allowedPlacementLabels: placementLabelsOf(row),
+    allowedRegistries: row.allowedRegistries,
+    allowedPlacementLabels: row.allowedPlacementLabels,
     volumeDriver: row.volumeDriver,
     agents:
       view === 'summary'
@@ -129,8 +124,8 @@ export async function createCluster(deps: ClusterDeps, req: RequestFacts, owner:
     name: body.name,
     ownerTenantId: owner?.tenantId ?? null,
     allowManagerPlacement: body.allowManagerPlacement,
-    allowedRegistries: JSON.stringify(body.allowedRegistries),
-    allowedPlacementLabels: JSON.stringify(body.allowedPlacementLabels),
+    allowedRegistries: body.allowedRegistries,
+    allowedPlacementLabels: body.allowedPlacementLabels,
     volumeDriver: body.volumeDriver,
     createdBy: creator,
     createdAt: now,

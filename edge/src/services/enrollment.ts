@@ -49,7 +49,7 @@ export async function enrollAgent(deps: ServiceDeps & { edgeKey: EdgeKey; baseUr
         deps.db.insert(agent).values({
           id: agentId,
           clusterId: found.clusterId,
-          publicKeyJwk: JSON.stringify(body.publicKeyJwk),
+          publicKeyJwk: body.publicKeyJwk,
           hostname: body.hostname,
           swarmNodeId: body.swarmNodeId,
           version: body.agentVersion,

@@ -1,4 +1,5 @@
 import { and, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
 import { invitation, platformState, tenant } from '@berth/db';
 import { RegistrationMode, type RegistrationPolicy } from '@berth/protocol';
 import type { RequestFacts } from '../context.ts';
@@ -15,25 +16,18 @@ const DEFAULT_MODE: RegistrationMode = 'open';
 export async function readRegistrationMode(deps: Pick<ServiceDeps, 'db'>): Promise<RegistrationMode> {
   const row = await deps.db.select({ value: platformState.value }).from(platformState).where(eq(platformState.key, REGISTRATION_KEY)).get();
   if (!row) return DEFAULT_MODE;
-  const parsed = RegistrationMode.safeParse(safeJson(row.value)?.mode);
-  return parsed.success ? parsed.data : 'closed';
+  const parsed = StoredPolicy.safeParse(row.value);
+  return parsed.success ? parsed.data.mode : 'closed';
 }
 
-function safeJson(text: string): { mode?: unknown } | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' ? value : null;
-  } catch {
-    return null;
-  }
-}
+const StoredPolicy = z.object({ mode: RegistrationMode });
 
 /** Sets the mode; the change and its audit row commit together on the platform chain. */
 export async function setRegistrationMode(deps: ServiceDeps, req: RequestFacts, body: RegistrationPolicy): Promise<RegistrationPolicy> {
   return commitAudited(deps, req, PLATFORM_CHAIN, null, async () => {
     const previous = await readRegistrationMode(deps);
     const now = deps.clock.now();
-    const value = JSON.stringify({ mode: body.mode });
+    const value = { mode: body.mode };
     return {
       writes: [
         deps.db

@@ -56,7 +56,7 @@ export async function runSetup(deps: ServiceDeps, req: RequestFacts, setupToken:
     const now = deps.clock.now();
     return {
       writes: [
-        deps.db.insert(platformState).values({ key: SETUP_KEY, value: JSON.stringify({ adminId: userId }), updatedAt: now }),
+        deps.db.insert(platformState).values({ key: SETUP_KEY, value: { adminId: userId }, updatedAt: now }),
         deps.db.insert(user).values({ id: userId, name: body.name, email: body.email, emailVerified: true, createdAt: now, updatedAt: now, platformRole: 'admin' }),
         deps.db.insert(account).values({ id: crypto.randomUUID(), accountId: userId, providerId: 'credential', userId, password: passwordHash, createdAt: now, updatedAt: now }),
       ],
