@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Me } from '@berth/protocol';
 import { LOG_MAILER_MESSAGE } from '../../src/mail/mailer.ts';
-import { tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '../support/inbox.ts';
+import { tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '@berth/test-support/inbox';
 import { startWorker, type WorkerHarness } from './worker-harness.ts';
 
 const LoggedMail = z.object({ msg: z.literal(LOG_MAILER_MESSAGE), to: z.string(), subject: z.string(), text: z.string() });
