@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { z } from 'zod';
-import { startStack, PASSWORD } from '../edge/test/swarm/stack.ts';
+import { startStack, PASSWORD } from '@berth/test-support/swarm-stack';
 
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 30);
 const FLOODERS = 50;

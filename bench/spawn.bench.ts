@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { Command, ServiceUpsert } from '@berth/protocol';
-import { startStack, watchEvents } from '../edge/test/swarm/stack.ts';
-import { engine, removeTenantObjects } from '../edge/test/swarm/tenant-objects.ts';
+import { startStack, watchEvents } from '@berth/test-support/swarm-stack';
+import { engine, removeTenantObjects } from '@berth/test-support/tenant-objects';
 import { buildServiceSpec } from '../node-agent/src/docker/service-spec.ts';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);

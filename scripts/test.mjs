@@ -38,6 +38,7 @@ if (!existsSync('/usr/bin/chromium')) {
   }
   step('chromium for the web e2e tests', 'bash', ['-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)']);
 }
+step('worker Env types are current', 'node', [join(root, 'scripts', 'check-worker-types.mjs')]);
 step('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 step('lint', 'npx', ['eslint', '.']);
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Invitation, JoinRequest, Me } from '@berth/protocol';
 import { expectJson } from '../support/expect-json.ts';
 import { cookieFrom, type Caller } from '../support/harness.ts';
-import { tokenIn, linkIn, RESET_SUBJECT, VERIFY_SUBJECT } from '../support/inbox.ts';
+import { tokenIn, linkIn, RESET_SUBJECT, VERIFY_SUBJECT } from '@berth/test-support/inbox';
 import { leakedSecrets } from '../support/log-leaks.ts';
 import { startMailFixture, type MailFixture } from './mail-fixture.ts';
 

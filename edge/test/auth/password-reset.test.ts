@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cookieFrom, createHarness, PASSWORD } from '../support/harness.ts';
-import { linkIn, tokenIn, RESET_SUBJECT } from '../support/inbox.ts';
+import { linkIn, tokenIn, RESET_SUBJECT } from '@berth/test-support/inbox';
 import { cookieSecrets, leakedSecrets } from '../support/log-leaks.ts';
 import { LOG_MAILER_MESSAGE } from '../../src/mail/mailer.ts';
 import { startMailFixture, type MailFixture } from './mail-fixture.ts';

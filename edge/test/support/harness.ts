@@ -14,8 +14,8 @@ import { agentLimitsOf } from '../../src/agents/agent-limits.ts';
 import { retentionOf } from '../../src/agents/retention.ts';
 import { createLogMailer, type Mailer } from '../../src/mail/mailer.ts';
 import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
-import { createCaptureMailer, logInbox } from './capture-mailer.ts';
-import { nextMail, tokenIn, VERIFY_SUBJECT, type Inbox, type ReceivedMail } from './inbox.ts';
+import { createCaptureMailer, logInbox } from '@berth/test-support/capture-mailer';
+import { nextMail, tokenIn, VERIFY_SUBJECT, type Inbox, type ReceivedMail } from '@berth/test-support/inbox';
 
 export const SETUP_TOKEN = 'test-setup-token-0123456789';
 export const BASE = 'http://localhost:8787';

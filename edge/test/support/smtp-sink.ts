@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { ReceivedMail } from './inbox.ts';
+import type { ReceivedMail } from '@berth/test-support/inbox';
 
 const Ready = z.object({ port: z.number().int().positive() });
 const Stored = z.object({ to: z.string(), from: z.string(), subject: z.string(), text: z.string() });

@@ -6,9 +6,9 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '@berth/db';
 import { Command, type EdgeMessage } from '@berth/protocol';
-import { startStack, type Client, type Stack } from './stack.ts';
+import { startStack, type Client, type Stack } from '@berth/test-support/swarm-stack';
 import { DockerTripwire } from './docker-tripwire.ts';
-import { engine, removeTenantObjects, runningTasks, tenantServices } from './tenant-objects.ts';
+import { engine, removeTenantObjects, runningTasks, tenantServices } from '@berth/test-support/tenant-objects';
 
 /**
  * `kill -9` of the agent in the middle of a create and of a scale, at three pinned points:

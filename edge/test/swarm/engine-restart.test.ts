@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '@berth/db';
-import { startStack, watchEvents, type Client, type Stack } from './stack.ts';
+import { startStack, watchEvents, type Client, type Stack } from '@berth/test-support/swarm-stack';
 import { PrivateEngine } from './private-engine.ts';
-import { runningTasks, tenantServices } from './tenant-objects.ts';
+import { runningTasks, tenantServices } from '@berth/test-support/tenant-objects';
 
 /**
  * dockerd restarts under a running agent. The engine is a private one in its own network

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, swarmServices, sweepTenant, watchEvents, type Client, type Stack } from './stack.ts';
+import { startStack, swarmServices, sweepTenant, watchEvents, type Client, type Stack } from '@berth/test-support/swarm-stack';
 
 /**
  * The whole path on a real Swarm: register → tenant → enroll an agent → spawn an agent service →

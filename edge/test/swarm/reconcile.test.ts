@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, watchEvents, type Client, type Stack } from './stack.ts';
-import { engine, removeTenantObjects, runningTasks, tenantServices } from './tenant-objects.ts';
+import { startStack, watchEvents, type Client, type Stack } from '@berth/test-support/swarm-stack';
+import { engine, removeTenantObjects, runningTasks, tenantServices } from '@berth/test-support/tenant-objects';
 
 /**
  * Drift behind Berth's back on a real swarm: a service removed or scaled by hand is put back, a

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Client, type Stack } from './stack.ts';
-import { engine, removeTenantObjects, tenantSecrets, tenantServices } from './tenant-objects.ts';
+import { startStack, type Client, type Stack } from '@berth/test-support/swarm-stack';
+import { engine, removeTenantObjects, tenantSecrets, tenantServices } from '@berth/test-support/tenant-objects';
 
 /** A changed secret is a new Swarm secret and a rolling update; the old version goes once it converged. */
 describe('secret rotation on a real swarm', () => {

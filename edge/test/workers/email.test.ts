@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Me } from '@berth/protocol';
-import { tokenIn, VERIFY_SUBJECT } from '../support/inbox.ts';
+import { tokenIn, VERIFY_SUBJECT } from '@berth/test-support/inbox';
 import { mailsIn } from './logged-mail.ts';
 import { startWorker, type WorkerHarness } from './worker-harness.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOG_MAILER_MESSAGE } from '../../src/mail/mailer.ts';
-import { tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '../support/inbox.ts';
+import { tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '@berth/test-support/inbox';
 import type { Caller, WorkerHarness } from './worker-harness.ts';
 
 const LoggedMail = z.object({ msg: z.literal(LOG_MAILER_MESSAGE), to: z.string(), subject: z.string(), text: z.string() });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentService, ClusterJoin, Tenant } from '@berth/protocol';
-import { swarmServices, sweepTenant, watchEvents, type Client } from '../swarm/stack.ts';
+import { swarmServices, sweepTenant, watchEvents, type Client } from '@berth/test-support/swarm-stack';
 import { startWorker, type Caller, type WorkerHarness } from './worker-harness.ts';
 
 const AGENT_BIN = new URL('../../../node-agent/bin/berth-agent.mjs', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ResultClaims, type Command } from '@berth/protocol';
-import { FakeDockerPort } from '../docker/fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { silentLogger } from '../logger.ts';
 import { AgentSigner } from '../signing/agent-signer.ts';
 import { createAgentJwk, createTestEdge, signCommand, type TestEdge } from '../../test/support/test-keys.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEngineServiceSpec, ServiceUpsert, type AgentServiceSpec } from '@berth/protocol';
 import { allowedConstraint, allowedImage, allowedMount, casePolicy, forbiddenConstraint, forbiddenImage, forbiddenOtherMount, forbiddenVolumeMount, propertySeed } from '@berth/protocol/testing';
 import { AdmissionRefused } from '../errors.ts';
-import { FakeDockerPort } from './fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { volumePrefix } from './names.ts';
 import { buildServiceSpec } from './service-spec.ts';
 import { ensureTenantNetwork } from './swarm-networks.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUpsert } from '@berth/protocol';
-import { FakeDockerPort } from './fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { LABEL } from './labels.ts';
 import { collectRetiredSecrets } from './secret-gc.ts';
 import { ensureTenantNetwork } from './swarm-networks.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUpsert, type AgentServiceSpecInput } from '@berth/protocol';
 import { AdmissionRefused, AgentError } from '../errors.ts';
-import { FakeDockerPort } from './fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { LABEL } from './labels.ts';
 import { ensureTenantNetwork } from './swarm-networks.ts';
 import { ensureSecret } from './swarm-secrets.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { EnrollRequest } from '@berth/protocol';
-import { FakeDockerPort } from '../docker/fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { StateFile } from '../state/state-file.ts';
 import { enroll } from './enroll.ts';
 

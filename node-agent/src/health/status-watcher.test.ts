@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUpsert, type ServiceStatusEvent } from '@berth/protocol';
 import type { DockerEvent, EngineEventType } from '../docker/docker-port.ts';
-import { FakeDockerPort } from '../docker/fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { ensureTenantNetwork } from '../docker/swarm-networks.ts';
 import { removeService, upsertService } from '../docker/swarm-services.ts';
 import { buildServiceSpec } from '../docker/service-spec.ts';

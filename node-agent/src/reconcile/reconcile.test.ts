@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUpsert, type ReconcileEntry } from '@berth/protocol';
-import { FakeDockerPort } from '../docker/fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { LABEL } from '../docker/labels.ts';
 import { ensureTenantNetwork } from '../docker/swarm-networks.ts';
 import { upsertService } from '../docker/swarm-services.ts';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentMessage, EventsClaims, HELLO_TYP, HelloClaims, ResultClaims, type Command, type EdgeMessage } from '@berth/protocol';
 import { createAgent, type Agent } from '../../src/agent.ts';
-import { FakeDockerPort } from '../../src/docker/fake-docker-port.ts';
+import { FakeDockerPort } from '@berth/test-support/fake-docker-port';
 import { silentLogger } from '../../src/logger.ts';
 import type { AgentState } from '../../src/state/agent-state.ts';
 import { StateFile } from '../../src/state/state-file.ts';

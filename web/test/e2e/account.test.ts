@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, PASSWORD, type Client, type Stack } from '../../../edge/test/swarm/stack.ts';
+import { startStack, PASSWORD, type Client, type Stack } from '@berth/test-support/swarm-stack';
 import { base32Decode, totp } from '../../../edge/test/support/totp.ts';
 import { contextAs, launch, SCREENSHOTS, shoot, watchErrors } from './browser.ts';
 

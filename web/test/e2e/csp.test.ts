@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, PASSWORD, type Stack } from '../../../edge/test/swarm/stack.ts';
+import { startStack, PASSWORD, type Stack } from '@berth/test-support/swarm-stack';
 import { contextAs, launch, watchErrors } from './browser.ts';
 
 // The pages under their Content-Security-Policy in real Chromium: signing in works and no

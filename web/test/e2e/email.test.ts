@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, PASSWORD, type Client, type Stack } from '../../../edge/test/swarm/stack.ts';
-import { linkIn, RESET_SUBJECT, VERIFY_SUBJECT } from '../../../edge/test/support/inbox.ts';
+import { startStack, PASSWORD, type Client, type Stack } from '@berth/test-support/swarm-stack';
+import { linkIn, RESET_SUBJECT, VERIFY_SUBJECT } from '@berth/test-support/inbox';
 import { contextAs, launch, shoot, watchErrors } from './browser.ts';
 
 // Email verification and password reset in the browser, following the links the edge mailed.

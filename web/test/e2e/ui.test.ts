@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, sweepTenant, PASSWORD, type Client, type Stack } from '../../../edge/test/swarm/stack.ts';
+import { startStack, sweepTenant, PASSWORD, type Client, type Stack } from '@berth/test-support/swarm-stack';
 import { contextAs, launch, SCREENSHOTS, shoot, watchErrors } from './browser.ts';
 
 let stack: Stack;

@@ -1,6 +1,5 @@
 import type { LogLine } from '@berth/protocol';
-import { DockerError } from '../errors.ts';
-import type { DockerEvent, DockerPort, EngineEventType, EngineServiceSpec, NetworkCreateSpec, RawServiceSpec, SwarmObject, SwarmService, SwarmTask } from './docker-port.ts';
+import { DockerError, type DockerEvent, type DockerPort, type EngineEventType, type EngineServiceSpec, type NetworkCreateSpec, type RawServiceSpec, type SwarmObject, type SwarmService, type SwarmTask } from '@berth/node-agent';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,4 +1,4 @@
-import { LOG_MAILER_MESSAGE, type Mailer } from '../../src/mail/mailer.ts';
+import { LOG_MAILER_MESSAGE, type Mailer } from '@berth/edge/mailer';
 import { z } from 'zod';
 import type { Inbox, ReceivedMail } from './inbox.ts';
 

@@ -2,13 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNodeServer, type NodeServer } from '../../src/adapters/node-server.ts';
-import { createLogger } from '../../src/logger.ts';
+import { startNodeServer, type NodeServer } from '@berth/edge/node-server';
+import { createLogger } from '@berth/edge/logger';
 import { StatusStreamEvent } from '@berth/protocol';
-import { createCaptureMailer } from '../support/capture-mailer.ts';
-import { nextMail, tokenIn, VERIFY_SUBJECT, type ReceivedMail } from '../support/inbox.ts';
+import { createCaptureMailer } from './capture-mailer.ts';
+import { nextMail, tokenIn, VERIFY_SUBJECT, type ReceivedMail } from './inbox.ts';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
+const ROOT = new URL('../../', import.meta.url).pathname;
 const AGENT_BIN = join(ROOT, 'node-agent', 'bin', 'berth-agent.mjs');
 export const SETUP_TOKEN = 'swarm-e2e-setup-token-0123456789';
 export const PASSWORD = 'correct-horse-battery';
