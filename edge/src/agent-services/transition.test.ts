@@ -10,7 +10,7 @@ let t: TestDb;
 beforeEach(async () => {
   t = await createTestDb();
   await t.db.insert(tenant).values({ id: 't1', slug: 't1', name: 'T1', createdBy: 'u', createdAt: AT, updatedAt: AT });
-  await t.db.insert(cluster).values({ id: 'c1', name: 'c1', ownerTenantId: 't1', allowedRegistries: '[]', createdBy: 'u', createdAt: AT });
+  await t.db.insert(cluster).values({ id: 'c1', name: 'c1', ownerTenantId: 't1', allowedRegistries: [], createdBy: 'u', createdAt: AT });
 });
 afterEach(() => t.close());
 
